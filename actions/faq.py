@@ -1,0 +1,94 @@
+"""FAQ actions: suggest the closest questions when understanding is uncertain, and answer a
+question the customer picked from the buttons.
+
+Question titles come from each FAQ answer's ``metadata.title`` in ``data/faq/<topic>.yml``,
+so content editors keep a topic's question, answer and title in one file.
+"""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+RETRIEVAL_INTENT = "faq"
+MAX_SUGGESTIONS = 3
+CONSULTANT_BUTTON = {"title": "Konsultant", "payload": "/human_handoff"}
+
+
+def response_name(topic: Text) -> Text:
+    return f"utter_{RETRIEVAL_INTENT}/{topic}"
+
+
+def faq_title(domain: Dict[Text, Any], topic: Text) -> Optional[Text]:
+    """The customer-facing question of a FAQ topic, or None for an unknown topic."""
+    variations = domain.get("responses", {}).get(response_name(topic)) or []
+    for variation in variations:
+        title = (variation.get("metadata") or {}).get("title")
+        if title:
+            return title
+    return None
+
+
+def choose_faq_payload(topic: Text) -> Text:
+    return '/choose_faq{"faq_topic": "%s"}' % topic
+
+
+def closest_topics(latest_message: Dict[Text, Any]) -> List[Text]:
+    """FAQ topics ranked by the response selector for the latest message, best first."""
+    selectors = latest_message.get("response_selector") or {}
+    selector = selectors.get(RETRIEVAL_INTENT) or selectors.get("default") or {}
+    topics = []
+    for candidate in selector.get("ranking") or []:
+        key = candidate.get("intent_response_key") or ""
+        prefix = RETRIEVAL_INTENT + "/"
+        if key.startswith(prefix) and key[len(prefix):] not in topics:
+            topics.append(key[len(prefix):])
+    return topics
+
+
+class ActionSuggestFaq(Action):
+    """Answer to ``nlu_fallback``: offer the closest questions and a consultant."""
+
+    def name(self) -> Text:
+        return "action_suggest_faq"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        buttons = []
+        for topic in closest_topics(tracker.latest_message or {}):
+            title = faq_title(domain, topic)
+            if title:
+                buttons.append({"title": title, "payload": choose_faq_payload(topic)})
+            if len(buttons) == MAX_SUGGESTIONS:
+                break
+        if buttons:
+            dispatcher.utter_message(
+                response="utter_ask_rephrase", buttons=buttons + [CONSULTANT_BUTTON]
+            )
+        else:
+            dispatcher.utter_message(response="utter_not_understood")
+        return []
+
+
+class ActionAnswerChosenFaq(Action):
+    """Answer the FAQ topic chosen with a button (``/choose_faq{"faq_topic": ...}``)."""
+
+    def name(self) -> Text:
+        return "action_answer_chosen_faq"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        topic = next(tracker.get_latest_entity_values("faq_topic"), None)
+        if topic and faq_title(domain, topic):
+            dispatcher.utter_message(response=response_name(topic))
+        else:
+            dispatcher.utter_message(response="utter_not_understood")
+        return []

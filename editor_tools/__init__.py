@@ -1,0 +1,1 @@
+"""Tools for the content editors who maintain data/ (answers and training examples)."""

@@ -1,0 +1,174 @@
+"""Check the editors' files before training: clear errors with file and line, no tracebacks.
+
+    python editor_tools/check_content.py      (or: make check-content)
+
+Checks that every YAML file parses; that each FAQ file data/faq/<topic>.yml holds the intent
+faq/<topic> with at least MIN_EXAMPLES examples and its answer utter_faq/<topic> with a title;
+that every button payload is one the assistant accepts (see InputGuard in config.yml); and
+that every number in an answer appears in the sources (docs/sources/), so no price, phone
+number or deadline is invented.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Set
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_EXAMPLES = 25
+NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
+COMMAND = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
+
+
+@dataclass
+class Report:
+    root: Path = ROOT
+    errors: List[str] = field(default_factory=list)
+
+    def error(self, path: Path, message: str, line: Optional[int] = None) -> None:
+        try:
+            where = str(path.relative_to(self.root))
+        except ValueError:
+            where = str(path)
+        if line is not None:
+            where += f":{line}"
+        self.errors.append(f"{where}: {message}")
+
+
+def load_yaml(path: Path, report: Report) -> Optional[Any]:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        report.error(path, f"not valid YAML ({problem}); check indentation and that each "
+                           f"example line starts with '    - '",
+                     line=mark.line + 1 if mark else None)
+    except UnicodeDecodeError:
+        report.error(path, "not UTF-8 text; save the file as UTF-8")
+    return None
+
+
+def examples_of(block: Dict[str, Any]) -> List[str]:
+    text = block.get("examples") or ""
+    if not isinstance(text, str):
+        return []
+    return [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
+
+
+def source_numbers(sources: Path) -> Set[str]:
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(sources.glob("*")) if p.is_file())
+    numbers = {re.sub(r"\D", "", n) for n in NUMBER.findall(text)}
+    # single numbers inside grouped ones too ("601 102 601" -> "601", "102")
+    numbers |= set(re.findall(r"\d+", text))
+    return numbers
+
+
+def allowed_commands(config_path: Path) -> Dict[str, List[str]]:
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    for component in config.get("pipeline") or []:
+        if str(component.get("name", "")).endswith("InputGuard"):
+            return component.get("allowed_commands") or {}
+    return {}
+
+
+def check_buttons(path: Path, responses: Dict[str, Any], commands: Dict[str, List[str]],
+                  topics: Set[str], report: Report) -> None:
+    for name, variations in responses.items():
+        for variation in variations or []:
+            for button in variation.get("buttons") or []:
+                payload = str(button.get("payload", ""))
+                match = COMMAND.match(payload)
+                if not match or match.group("intent") not in commands:
+                    report.error(path, f"{name}: button payload {payload!r} is not one the "
+                                       f"assistant accepts ({', '.join(sorted(commands))})")
+                    continue
+                if match.group("entities"):
+                    try:
+                        entities = json.loads(match.group("entities"))
+                    except ValueError:
+                        report.error(path, f"{name}: button payload {payload!r} has broken JSON")
+                        continue
+                    topic = entities.get("faq_topic")
+                    if topic is not None and topic not in topics:
+                        report.error(path, f"{name}: button points to unknown FAQ topic {topic!r}")
+
+
+def check_numbers(path: Path, responses: Dict[str, Any], allowed: Set[str],
+                  report: Report) -> None:
+    for name, variations in responses.items():
+        for variation in variations or []:
+            for number in NUMBER.findall(str(variation.get("text", ""))):
+                digits = re.sub(r"\D", "", number)
+                if digits not in allowed and not all(part in allowed for part in re.findall(r"\d+", number)):
+                    report.error(path, f"{name}: the number {number!r} is not in docs/sources/; "
+                                       f"answers may only state what the sources say")
+
+
+def yaml_files(root: Path) -> Iterable[Path]:
+    yield from sorted((root / "data").rglob("*.yml"))
+    for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml"):
+        if (root / name).exists():
+            yield root / name
+
+
+def check(root: Path = ROOT) -> Report:
+    report = Report(root=root)
+    parsed = {path: load_yaml(path, report) for path in yaml_files(root)}
+    if report.errors:
+        return report  # later checks would only repeat the syntax errors
+
+    commands = allowed_commands(root / "config.yml")
+    numbers = source_numbers(root / "docs" / "sources")
+    faq_files = sorted((root / "data" / "faq").glob("*.yml"))
+    topics = {p.stem for p in faq_files}
+
+    for path in faq_files:
+        content = parsed[path] or {}
+        topic = path.stem
+        blocks = [b for b in content.get("nlu") or [] if isinstance(b, dict) and "intent" in b]
+        intents = {b["intent"] for b in blocks}
+        if intents != {f"faq/{topic}"}:
+            report.error(path, f"must hold exactly the intent 'faq/{topic}' (found: "
+                               f"{', '.join(sorted(intents)) or 'none'})")
+        count = sum(len(examples_of(b)) for b in blocks)
+        if count < MIN_EXAMPLES:
+            report.error(path, f"has {count} examples; at least {MIN_EXAMPLES} are needed")
+        responses = content.get("responses") or {}
+        answer = responses.get(f"utter_faq/{topic}")
+        if not answer:
+            report.error(path, f"has no answer 'utter_faq/{topic}' under 'responses:'")
+        elif not any((v.get("metadata") or {}).get("title") for v in answer):
+            report.error(path, f"utter_faq/{topic} needs 'metadata: title:' (the question "
+                               f"shown on suggestion buttons)")
+
+    for path, content in parsed.items():
+        if not isinstance(content, dict):
+            continue
+        responses = content.get("responses") or {}
+        if path.name in ("config.yml", "endpoints.yml", "credentials.yml"):
+            continue
+        check_buttons(path, responses, commands, topics, report)
+        check_numbers(path, responses, numbers, report)
+    return report
+
+
+def main() -> int:
+    report = check()
+    if report.errors:
+        print(f"Content check found {len(report.errors)} problem(s):", file=sys.stderr)
+        for line in report.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print("Content check passed: YAML, FAQ topics, button payloads and numbers are fine.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

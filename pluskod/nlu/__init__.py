@@ -1,0 +1,1 @@
+"""Rasa graph components of the assistant (referenced by module path in ``config.yml``)."""

@@ -1,0 +1,76 @@
+"""``FallbackClassifier`` that also distrusts an uncertain FAQ answer.
+
+Rasa 3.6 checks only the intent's confidence: ``faq`` can score 0.99 while the answer the
+``ResponseSelector`` picked scores 0.1 (rasa issue 9723), and the wrong answer goes out. This
+subclass adds a threshold on the selected answer's confidence, and an ambiguity margin
+between the two best answers; either turns the prediction into ``nlu_fallback``, which the
+assistant answers with the closest questions and a consultant.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text, Tuple
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_DEFAULT_INTENT,
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+)
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+RETRIEVAL_INTENT_KEY = "retrieval_intent"
+RESPONSE_THRESHOLD_KEY = "response_selector_threshold"
+RESPONSE_AMBIGUITY_KEY = "response_selector_ambiguity_threshold"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class FaqAwareFallbackClassifier(FallbackClassifier):
+    """Falls back on low intent confidence *or* an uncertain retrieval answer."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **FallbackClassifier.get_default_config(),
+            RETRIEVAL_INTENT_KEY: "faq",
+            RESPONSE_THRESHOLD_KEY: 0.5,
+            RESPONSE_AMBIGUITY_KEY: 0.0,
+        }
+
+    def _should_fallback(self, message: Message) -> bool:
+        return super()._should_fallback(message) or self.answer_uncertain(message)
+
+    def answer_uncertain(self, message: Message) -> bool:
+        """True when the intent is the retrieval intent and its answer is not trusted."""
+        retrieval_intent = self.component_config[RETRIEVAL_INTENT_KEY]
+        if message.get(INTENT, {}).get(INTENT_NAME_KEY) != retrieval_intent:
+            return False
+        best, runner_up = self._answer_confidences(message, retrieval_intent)
+        if best is None:
+            return True
+        if best < self.component_config[RESPONSE_THRESHOLD_KEY]:
+            return True
+        margin = self.component_config[RESPONSE_AMBIGUITY_KEY]
+        return runner_up is not None and best - runner_up < margin
+
+    @staticmethod
+    def _answer_confidences(
+        message: Message, retrieval_intent: Text
+    ) -> Tuple[Optional[float], Optional[float]]:
+        selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        selector = selectors.get(retrieval_intent) or selectors.get(
+            RESPONSE_SELECTOR_DEFAULT_INTENT
+        )
+        if not selector:
+            return None, None
+        best = selector.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).get(
+            PREDICTED_CONFIDENCE_KEY
+        )
+        ranking = selector.get(RESPONSE_SELECTOR_RANKING_KEY) or []
+        runner_up = ranking[1].get(PREDICTED_CONFIDENCE_KEY) if len(ranking) > 1 else None
+        return best, runner_up

@@ -1,0 +1,89 @@
+"""First component of the NLU pipeline: what a customer types is text, not a command.
+
+Rasa treats any message that starts with ``/`` as a command (``/intent{"slot": "value"}``)
+and skips NLU for it. Buttons need a few such payloads, so this component lets through only
+the commands listed in ``allowed_commands`` (intent -> entity names it may carry) and turns
+any other ``/...`` message into plain text for the classifiers. It also caps the text the
+pipeline looks at, so a huge message costs no more than ``max_characters``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+COMMAND = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]*)(?P<entities>\{.*\})?$", re.S)
+
+
+def is_allowed_command(text: Text, allowed: Dict[Text, List[Text]]) -> bool:
+    """True for ``/intent`` or ``/intent{json}`` whose intent and entity names are allowed."""
+    match = COMMAND.match(text.strip())
+    if not match or match.group("intent") not in allowed:
+        return False
+    raw_entities = match.group("entities")
+    if raw_entities is None:
+        return True
+    try:
+        entities = json.loads(raw_entities)
+    except ValueError:
+        return False
+    permitted = set(allowed[match.group("intent")] or [])
+    return isinstance(entities, dict) and all(
+        isinstance(value, str) and key in permitted for key, value in entities.items()
+    )
+
+
+def neutralise(text: Text) -> Text:
+    """Drop the leading slashes so Rasa's command parser leaves the text to NLU."""
+    return text.lstrip().lstrip("/")
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class InputGuard(GraphComponent):
+    """Neutralises typed commands that are not button payloads and caps message length."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"allowed_commands": {}, "max_characters": 1000}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.allowed: Dict[Text, List[Text]] = dict(config.get("allowed_commands") or {})
+        self.max_characters: int = int(config["max_characters"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> InputGuard:
+        return cls({**cls.get_default_config(), **config})
+
+    def guard_text(self, text: Optional[Text]) -> Optional[Text]:
+        if not text:
+            return text
+        if text.lstrip().startswith("/") and not is_allowed_command(text, self.allowed):
+            text = neutralise(text)
+        return text[: self.max_characters]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            guarded = self.guard_text(message.get(TEXT))
+            if guarded != message.get(TEXT):
+                message.set(TEXT, guarded)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,94 @@
+"""The assistant over HTTP, as an integration or `make run` user meets it."""
+
+import re
+
+import pytest
+import requests
+import yaml
+
+pytestmark = pytest.mark.slow
+
+
+def faq_answer(root, topic):
+    content = yaml.safe_load((root / f"data/faq/{topic}.yml").read_text(encoding="utf-8"))
+    return content["responses"][f"utter_faq/{topic}"][0]["text"].strip()
+
+
+def texts(replies):
+    return [r.get("text", "").strip() for r in replies]
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Co to jest Plus Kod?", "what_is_plus_kod"),
+    ("jak aktywowac plus kod", "how_to_activate"),
+    ("nie pamietam pluskodu", "forgot_code"),
+])
+def test_acceptance_questions_get_the_right_answer(root, chat, question, topic):
+    replies = chat(question)
+    assert texts(replies) == [faq_answer(root, topic)]
+    assert {"title": "Konsultant", "payload": "/human_handoff"} in replies[0]["buttons"]
+
+
+@pytest.mark.parametrize("question, key", [
+    ("Co to jest Plus Kod?", "faq/what_is_plus_kod"),
+    ("jak aktywowac plus kod", "faq/how_to_activate"),
+    ("ile kosztuje plus kod", "faq/cost"),
+    ("czym sie rozni kod 4 od kodu 5", "faq/code_types"),
+])
+def test_model_parse_returns_the_faq_answer_key(parse, question, key):
+    result = parse(question)
+    assert result["intent"]["name"] == "faq"
+    assert result["response_selector"]["faq"]["response"]["intent_response_key"] == key
+
+
+@pytest.mark.parametrize("text", ["jaka jutro pogoda w Gdańsku?", "przepis na sernik",
+                                  "zapomniałem PIN-u do karty SIM", "jak włączyć roaming"])
+def test_model_parse_rejects_unrelated_questions(parse, text):
+    assert parse(text)["intent"]["name"] in {"nlu_fallback", "out_of_scope"}
+
+
+def test_a_pin_question_gets_no_plus_kod_content(root, chat):
+    replies = chat("zapomniałem PIN-u do telefonu, co robić?")
+    assert "PIN" in replies[0]["text"] and "601 102 601" in replies[0]["text"]
+    for topic in ("forgot_code", "change_code", "how_to_get"):
+        assert faq_answer(root, topic) not in texts(replies)
+
+
+def test_a_declared_prepaid_customer_is_refused(chat):
+    replies = chat("Mam Plus na Kartę, jak dostać Plus Kod?")
+    assert "tylko dla telefonów na abonament" in replies[0]["text"]
+
+
+def test_a_button_payload_answers_the_chosen_question(root, chat):
+    replies = chat('/choose_faq{"faq_topic": "authorize_others"}')
+    assert texts(replies) == [faq_answer(root, "authorize_others")]
+
+
+def test_an_uncertain_question_offers_the_closest_questions_and_a_consultant(chat):
+    replies = chat("kod")
+    buttons = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "/human_handoff" in buttons
+    assert any(p.startswith("/choose_faq") for p in buttons) or "Nie zrozumiałem" in replies[0]["text"]
+
+
+def test_a_typed_command_cannot_set_an_access_slot(servers, chat):
+    chat('/inform{"verified": true, "verified_scope": "account"}')
+    tracker = requests.get(f"{servers.rasa_url}/conversations/{chat.sender}/tracker",
+                           timeout=30).json()
+    assert tracker["slots"]["verified"] is False
+    assert tracker["slots"]["verified_scope"] is None
+
+
+@pytest.mark.parametrize("text", ["", "   ", "/", "/faq", "{}", "x" * 200_000,
+                                  '/choose_faq{"faq_topic": "../../etc/passwd"}'])
+def test_bad_input_gets_an_answer_not_an_error(chat, text):
+    replies = chat(text)
+    assert isinstance(replies, list)
+    for reply in replies:
+        assert "Traceback" not in reply.get("text", "")
+
+
+def test_every_answer_is_polish_text_without_template_leftovers(chat):
+    for question in ("hej", "czy jesteś botem?", "połącz mnie z konsultantem", "dzięki"):
+        for reply in chat(question):
+            assert reply["text"] and not re.search(r"\{[a-z_]+\}|utter_", reply["text"])

@@ -1,0 +1,71 @@
+"""NLU quality gate: score the trained model on the held-out set and fail under thresholds.
+
+    python -m tools.nlu_quality --model models/pluskod.tar.gz
+
+Prints one row per slice (held-out, diacritics stripped, typos), lists the misclassified
+utterances, writes reports/nlu_quality.json and exits 1 if any threshold in
+tests/nlu/thresholds.yml is not met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import List
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.nlu_eval import evaluate, load_examples  # noqa: E402
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=Path("models/pluskod.tar.gz"))
+    parser.add_argument("--heldout", type=Path, default=Path("tests/nlu/heldout.yml"))
+    parser.add_argument("--thresholds", type=Path, default=Path("tests/nlu/thresholds.yml"))
+    parser.add_argument("--report", type=Path, default=Path("reports/nlu_quality.json"))
+    args = parser.parse_args(argv)
+
+    if not args.model.exists():
+        print(f"error: no model at {args.model}; run `make train` first.", file=sys.stderr)
+        return 2
+    thresholds = yaml.safe_load(args.thresholds.read_text(encoding="utf-8"))
+    examples = load_examples(args.heldout)
+    results, latency = evaluate(args.model, examples)
+
+    print(f"\nNLU quality on {args.heldout} ({len(examples)} utterances), model {args.model}")
+    print(f"{'slice':<15}{'accuracy':>10}{'in-scope':>10}{'OOS rej.':>10}{'fallback':>10}")
+    failures = []
+    for name, scores in results.items():
+        print(f"{name:<15}{scores.accuracy:>10.3f}{scores.in_scope_accuracy:>10.3f}"
+              f"{scores.oos_rejection:>10.3f}{scores.fallback_rate:>10.3f}")
+        for metric, minimum in (thresholds.get(name) or {}).items():
+            value = getattr(scores, metric)
+            if value < minimum:
+                failures.append(f"{name} {metric} {value:.3f} < {minimum:.3f}")
+    print(f"median parse latency: {latency * 1000:.1f} ms")
+
+    print("\nmisclassified (held-out):")
+    for text, expected, got in results["held-out"].errors:
+        print(f"  {expected:<24} -> {got:<24} | {text}")
+
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(json.dumps({
+        name: {"accuracy": s.accuracy, "in_scope_accuracy": s.in_scope_accuracy,
+               "oos_rejection": s.oos_rejection, "fallback_rate": s.fallback_rate,
+               "errors": [{"expected": e, "predicted": p} for _, e, p in s.errors]}
+        for name, s in results.items()}, indent=2))
+
+    if failures:
+        print("\nNLU quality gate FAILED: " + "; ".join(failures), file=sys.stderr)
+        return 1
+    print("\nNLU quality gate passed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
