@@ -103,8 +103,12 @@ def label_of(parse: Dict) -> str:
 
 def predict(model_path: Path, texts: Sequence[str]) -> Tuple[List[str], List[float]]:
     """Labels for ``texts`` and the parse time of each (seconds)."""
-    from rasa.core.agent import Agent
+    import logging
 
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # unconfigured, structlog prints every debug line
     agent = Agent.load(str(model_path))
 
     async def run() -> Tuple[List[str], List[float]]:
