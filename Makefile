@@ -44,6 +44,7 @@ spacy: $(SPACY_DIR)/meta.json
 
 # --- model --------------------------------------------------------------------------------
 train: install
+	@$(PY) editor_tools/check_content.py
 	$(PY) tools/train.py --model $(MODEL)
 
 # --- running ------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ def closest_topics(latest_message: Dict[Text, Any]) -> List[Text]:
 
 
 class ActionSuggestFaq(Action):
-    """Answer to ``nlu_fallback``: offer the closest questions and a consultant."""
+    """Answer to ``nlu_fallback``: offer the closest questions and a consultant (an empty
+    message gets asked for its question instead)."""
 
     def name(self) -> Text:
         return "action_suggest_faq"
@@ -58,8 +59,12 @@ class ActionSuggestFaq(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
+        latest = tracker.latest_message or {}
+        if not (latest.get("text") or "").strip():
+            dispatcher.utter_message(response="utter_empty_message")
+            return []
         buttons = []
-        for topic in closest_topics(tracker.latest_message or {}):
+        for topic in closest_topics(latest):
             title = faq_title(domain, topic)
             if title:
                 buttons.append({"title": title, "payload": choose_faq_payload(topic)})

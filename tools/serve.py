@@ -174,7 +174,8 @@ def main(argv: List[str] | None = None) -> int:
             if args.shell:
                 return subprocess.call(
                     [str(BIN / "rasa"), "shell", "--model", str(args.model),
-                     "--endpoints", str(servers.endpoints)], cwd=ROOT)
+                     "--endpoints", str(servers.endpoints), "--port", str(servers.rasa_port)],
+                    cwd=ROOT)
             print(banner(servers), flush=True)
             while True:
                 dead = servers.first_exit()

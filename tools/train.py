@@ -57,8 +57,10 @@ def main(argv: List[str] | None = None) -> int:
     print("[train] inputs changed: training (about 2 minutes on 2 cores)…", flush=True)
     started = time.monotonic()
     rasa = Path(sys.executable).with_name("rasa")
-    command = [str(rasa), "train", "--force", "--fixed-model-name", model.name[: -len(".tar.gz")],
-               "--out", str(model.parent)]
+    # `make train` runs the editors' content check first and `make test` runs
+    # `rasa data validate`; skipping Rasa's second validation here saves ~15 s.
+    command = [str(rasa), "train", "--force", "--skip-validation",
+               "--fixed-model-name", model.name[: -len(".tar.gz")], "--out", str(model.parent)]
     result = subprocess.run(command, cwd=ROOT)
     if result.returncode != 0 or not model.exists():
         print("[train] error: training failed (see the output above).", file=sys.stderr)

@@ -63,6 +63,13 @@ def test_suggestions_are_the_three_closest_questions_and_a_consultant(domain):
     assert buttons[0]["title"] == domain["responses"]["utter_faq/forgot_code"][0]["metadata"]["title"]
 
 
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_an_empty_message_is_told_so(domain, text):
+    latest = {**fallback_message("faq/cost"), "text": text}
+    messages, _ = run(ActionSuggestFaq(), latest, domain)
+    assert [m["response"] for m in messages] == ["utter_empty_message"]
+
+
 def test_without_any_ranking_the_customer_is_asked_to_rephrase(domain):
     messages, _ = run(ActionSuggestFaq(), {"text": "???", "intent": {}, "entities": []}, domain)
     assert [m["response"] for m in messages] == ["utter_not_understood"]
