@@ -141,6 +141,34 @@ class CustomerDirectory:
             session.add(Number(msisdn=msisdn, offer_type=offer_type, account_id=account_id,
                                kod4_hash=self.hasher.hash(KOD4, msisdn, kod4) if kod4 else None))
 
+    def import_records(self, accounts, numbers) -> None:
+        """Add or replace accounts ``(id, kod5, state)`` and numbers ``(msisdn, offer,
+        account, kod4)`` in one transaction: all or nothing."""
+        with self._transaction() as session:
+            for account_id, kod5, state in accounts:
+                session.merge(Account(
+                    id=account_id, kod5_state=state if kod5 else None,
+                    kod5_hash=self.hasher.hash(KOD5, account_id, kod5) if kod5 else None))
+            session.flush()
+            for msisdn, offer, account_id, kod4 in numbers:
+                session.merge(Number(
+                    msisdn=msisdn, offer_type=offer, account_id=account_id,
+                    kod4_hash=self.hasher.hash(KOD4, msisdn, kod4) if kod4 else None))
+
+    def set_temporary_kod5(self, account_id: str, kod5: str) -> bool:
+        """Give an account a new temporary Kod 5 (as on a first invoice)."""
+        with self._transaction() as session:
+            account = session.get(Account, account_id)
+            if account is None:
+                return False
+            account.kod5_hash = self.hasher.hash(KOD5, account_id, kod5)
+            account.kod5_state = TEMPORARY
+            return True
+
+    def is_empty(self) -> bool:
+        with self._sessions() as session:
+            return session.execute(select(Number.msisdn).limit(1)).first() is None
+
     def lock_state(self, msisdn: str) -> Optional[AttemptState]:
         with self._sessions() as session:
             return session.get(AttemptState, msisdn)
