@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 READY_TIMEOUT = float(os.environ.get("PLUSKOD_READY_TIMEOUT", "180"))
+TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"  # shared secret between the two servers
 
 
 def endpoints_for(action_url: str, source: Path = ROOT / "endpoints.yml") -> Path:
@@ -65,6 +67,8 @@ class Servers:
         self.log_dir, self.enable_api = log_dir, enable_api
         self.processes: Dict[str, subprocess.Popen] = {}
         self.endpoints = endpoints_for(f"http://{host}:{action_port}/webhook")
+        # one secret per start unless the operator set one; only the two children know it
+        self.action_token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(32)
 
     @property
     def rasa_url(self) -> str:
@@ -80,7 +84,8 @@ class Servers:
         with open(log, "ab") as output:
             self.processes[name] = subprocess.Popen(
                 command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                env={**os.environ, **(env or {})}, start_new_session=True,
+                env={**os.environ, TOKEN_ENV: self.action_token, **(env or {})},
+                start_new_session=True,
             )
         return log
 

@@ -1,0 +1,80 @@
+"""The real action server (rasa-sdk + our plugin) refuses requests without the secret."""
+
+import socket
+
+import pytest
+import requests
+
+from actions.server_guard import configured_token
+from tools.serve import Servers
+
+pytestmark = pytest.mark.slow
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def action_server(tmp_path_factory):
+    servers = Servers(model=None, host="127.0.0.1", rasa_port=free_port(),
+                      action_port=free_port(), log_dir=tmp_path_factory.mktemp("logs"))
+    try:
+        servers.start_actions()
+        yield servers
+    finally:
+        servers.stop()
+
+
+def call(server, headers=None, body=None):
+    body = body if body is not None else {
+        "next_action": "action_suggest_faq", "sender_id": "guard-test", "version": "3.6.2",
+        "domain": {"responses": {}},
+        "tracker": {"sender_id": "guard-test", "slots": {}, "events": [], "paused": False,
+                    "latest_message": {"text": "", "intent": {}, "entities": []},
+                    "latest_action_name": "action_listen", "active_loop": {},
+                    "followup_action": None, "latest_event_time": None}}
+    return requests.post(f"{server.action_url}/webhook", json=body, headers=headers or {},
+                         timeout=30)
+
+
+def test_without_the_secret_nothing_runs(action_server):
+    response = call(action_server)
+    assert response.status_code == 401
+    assert "events" not in response.json() and "responses" not in response.json()
+
+
+@pytest.mark.parametrize("header", ["Bearer wrong-token-of-enough-length-123", "Basic abc",
+                                    "Bearer "])
+def test_a_wrong_secret_is_refused(action_server, header):
+    response = call(action_server, {"Authorization": header})
+    assert response.status_code in (401, 403)
+    assert "responses" not in response.json()
+
+
+def test_the_right_secret_runs_the_action(action_server):
+    response = call(action_server, {"Authorization": f"Bearer {action_server.action_token}"})
+    assert response.status_code == 200
+    assert response.json()["responses"][0]["response"] == "utter_empty_message"
+
+
+def test_an_error_does_not_echo_the_tracker(action_server):
+    body = {"next_action": "action_suggest_faq", "sender_id": "x", "version": "3.6.2",
+            "tracker": {"secret_marker": "48213"}, "domain": "not a dict"}
+    response = call(action_server, {"Authorization": f"Bearer {action_server.action_token}"},
+                    body=body)
+    assert response.status_code == 500
+    assert "48213" not in response.text and response.json() == {"error": "internal error"}
+
+
+def test_health_stays_open_for_the_launcher(action_server):
+    assert requests.get(f"{action_server.action_url}/health", timeout=10).status_code == 200
+
+
+def test_the_server_refuses_to_start_without_a_long_secret():
+    with pytest.raises(RuntimeError, match="PLUSKOD_ACTION_TOKEN"):
+        configured_token({"PLUSKOD_ACTION_TOKEN": "short"})
+    with pytest.raises(RuntimeError):
+        configured_token({})
