@@ -32,10 +32,14 @@ READY_TIMEOUT = float(os.environ.get("PLUSKOD_READY_TIMEOUT", "180"))
 TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"  # shared secret between the two servers
 
 
-def endpoints_for(action_url: str, source: Path = ROOT / "endpoints.yml") -> Path:
-    """A copy of endpoints.yml whose action endpoint points at ``action_url``."""
+def endpoints_for(action_url: str, source: Path = ROOT / "endpoints.yml",
+                  tracker_db: Optional[Path] = None) -> Path:
+    """A copy of endpoints.yml whose action endpoint points at ``action_url`` (and whose
+    SQL tracker store writes to ``tracker_db``, when given)."""
     config = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
     config.setdefault("action_endpoint", {})["url"] = action_url
+    if tracker_db is not None and config.get("tracker_store"):
+        config["tracker_store"]["db"] = str(tracker_db)
     handle, path = tempfile.mkstemp(prefix="endpoints.", suffix=".yml")
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         yaml.safe_dump(config, file)
@@ -61,12 +65,15 @@ class Servers:
     """The action server and (unless ``shell``) the Rasa server, as child process groups."""
 
     def __init__(self, model: Path, host: str, rasa_port: int, action_port: int,
-                 log_dir: Path, enable_api: bool = True) -> None:
+                 log_dir: Path, enable_api: bool = True,
+                 endpoints_source: Path = ROOT / "endpoints.yml",
+                 tracker_db: Optional[Path] = None) -> None:
         self.model, self.host = model, host
         self.rasa_port, self.action_port = rasa_port, action_port
         self.log_dir, self.enable_api = log_dir, enable_api
         self.processes: Dict[str, subprocess.Popen] = {}
-        self.endpoints = endpoints_for(f"http://{host}:{action_port}/webhook")
+        self.endpoints = endpoints_for(f"http://{host}:{action_port}/webhook",
+                                       endpoints_source, tracker_db)
         # one secret per start unless the operator set one; only the two children know it
         self.action_token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(32)
 

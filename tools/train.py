@@ -1,8 +1,9 @@
 """Train the model when - and only when - what it is made from has changed.
 
-The fingerprint is a SHA-256 over config.yml, domain.yml, data/, the Rasa-side code in
-pluskod/, the built spaCy pipeline and requirements.txt. Rasa's own fingerprint ignores the
-code of custom components and the contents of the spaCy pipeline, so it cannot decide this.
+The fingerprint is a SHA-256 over config.yml, domain.yml, data/, the NLU components in
+pluskod/language and pluskod/nlu, the built spaCy pipeline and requirements.txt (channels,
+tracker stores and actions do not change the model). Rasa's own fingerprint ignores the code
+of custom components and the contents of the spaCy pipeline, so it cannot decide this.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "pluskod",
+INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "pluskod/language", "pluskod/nlu",
           "build/spacy_pl_pluskod"]
 
 

@@ -18,7 +18,7 @@ def free_port() -> int:
 def servers(trained_model, tmp_path_factory):
     logs = tmp_path_factory.mktemp("logs")
     setup = Servers(model=trained_model, host="127.0.0.1", rasa_port=free_port(),
-                    action_port=free_port(), log_dir=logs)
+                    action_port=free_port(), log_dir=logs, tracker_db=logs / "tracker.db")
     with running(setup) as started:
         yield started
 

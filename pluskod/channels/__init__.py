@@ -1,0 +1,5 @@
+"""Input channels of the assistant (``credentials.yml``)."""
+
+from pluskod.channels.rest import StrictRestInput
+
+__all__ = ["StrictRestInput"]
