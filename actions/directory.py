@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator, Optional
 
+import os
+from functools import lru_cache
+
 from sqlalchemy import (Column, DateTime, ForeignKey, Integer, String, create_engine, event,
                         select, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
-from actions.security import CodeHasher
+from actions.security import CodeHasher, load_pepper
 
 Base = declarative_base()
 
@@ -221,6 +224,41 @@ class CustomerDirectory:
             attempt.failures, attempt.window_started_at = 0, None
             return Verification(Outcome.LOCKED, locked_until=attempt.locked_until)
         return Verification(Outcome.REJECTED)
+
+
+#: The demo directory of the README (tests and reviewers rely on exactly these rows).
+DEMO_ACCOUNTS = (("A", "48213", ACTIVE), ("B", "55120", TEMPORARY))
+DEMO_NUMBERS = (("600100200", "abonament", "A", "7391"), ("600100201", "abonament", "A", "2846"),
+                ("600200300", "abonament", "B", "1357"), ("600300400", "na_karte", None, None),
+                ("600400500", "mix", None, None))
+DEFAULT_URL = "sqlite:///var/directory.db"
+
+
+def seed_demo(directory: CustomerDirectory) -> None:
+    directory.import_records(accounts=DEMO_ACCOUNTS, numbers=DEMO_NUMBERS)
+
+
+def policy_from_env(environ=None) -> LockoutPolicy:
+    environ = os.environ if environ is None else environ
+    return LockoutPolicy(
+        max_failures=int(environ.get("PLUSKOD_LOCK_MAX_FAILURES", 3)),
+        window=timedelta(minutes=float(environ.get("PLUSKOD_LOCK_WINDOW_MINUTES", 15))),
+        lock=timedelta(minutes=float(environ.get("PLUSKOD_LOCK_MINUTES", 30))))
+
+
+@lru_cache(maxsize=1)
+def directory_from_env() -> CustomerDirectory:
+    """The directory the action server uses: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file
+    in var/), created on first start and - for the embedded default only - seeded with the
+    demo rows."""
+    url = os.environ.get("PLUSKOD_DIRECTORY_URL", DEFAULT_URL)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:"):
+        os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
+    directory = CustomerDirectory(url, CodeHasher(load_pepper()), policy_from_env())
+    directory.create_schema()
+    if url == DEFAULT_URL and directory.is_empty():
+        seed_demo(directory)
+    return directory
 
 
 def _sqlite_pragmas(connection, _record) -> None:
