@@ -83,7 +83,13 @@ def check_buttons(path: Path, responses: Dict[str, Any], commands: Dict[str, Lis
     for name, variations in responses.items():
         for variation in variations or []:
             for button in variation.get("buttons") or []:
-                payload = str(button.get("payload", ""))
+                written = str(button.get("payload", ""))
+                if "{" in written and "{{" not in written:
+                    report.error(path, f"{name}: write braces in a payload doubled "
+                                       f"('{{{{' and '}}}}'): Rasa fills single braces as "
+                                       f"slot placeholders and logs an error")
+                    continue
+                payload = written.replace("{{", "{").replace("}}", "}")
                 match = COMMAND.match(payload)
                 if not match or match.group("intent") not in commands:
                     report.error(path, f"{name}: button payload {payload!r} is not one the "

@@ -95,7 +95,10 @@ SLICES: Dict[str, Callable[[str], str]] = {
 def label_of(parse: Dict) -> str:
     intent = (parse.get("intent") or {}).get("name") or ""
     if intent == "faq":
-        selector = (parse.get("response_selector") or {}).get("faq") or {}
+        # a selector trained without `retrieval_intent` answers under "default" (as Rasa's
+        # ActionRetrieveResponse reads it): the vanilla pipeline does that
+        selectors = parse.get("response_selector") or {}
+        selector = selectors.get("faq") or selectors.get("default") or {}
         key = (selector.get("response") or {}).get("intent_response_key")
         return key or intent
     return intent

@@ -98,3 +98,12 @@ def test_every_answer_is_polish_text_without_template_leftovers(chat):
     for question in ("hej", "czy jesteś botem?", "połącz mnie z konsultantem", "dzięki"):
         for reply in chat(question):
             assert reply["text"] and not re.search(r"\{[a-z_]+\}|utter_", reply["text"])
+
+
+def test_the_server_log_has_no_errors_after_conversations(servers, chat):
+    chat("Co to jest Plus Kod?")                       # an answer with choose_faq buttons
+    chat('/choose_faq{"faq_topic": "cost"}')
+    chat("")                                           # the fallback action
+    log = (servers.log_dir / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    errors = [line for line in log.splitlines() if " ERROR " in line or "Traceback" in line]
+    assert errors == []

@@ -48,6 +48,11 @@ def test_an_unknown_button_payload_is_refused(content):
     assert any("'/restart'" in e for e in check(content).errors)
 
 
+def test_single_braces_in_a_payload_are_refused(content):
+    edit(content / "domain.yml", '{{"faq_topic": "how_to_get"}}', '{"faq_topic": "how_to_get"}')
+    assert any("write braces in a payload doubled" in e for e in check(content).errors)
+
+
 def test_a_button_to_a_missing_topic_is_refused(content):
     edit(content / "domain.yml", '"faq_topic": "how_to_get"', '"faq_topic": "how_to_gett"')
     assert any("unknown FAQ topic 'how_to_gett'" in e for e in check(content).errors)

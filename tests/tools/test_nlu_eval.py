@@ -25,6 +25,12 @@ def test_label_of_uses_the_chosen_faq_answer():
     assert label_of({"intent": {"name": "greet"}}) == "greet"
 
 
+def test_label_of_reads_a_default_selector_like_rasa_does():
+    parse = {"intent": {"name": "faq"}, "response_selector": {"default": {"response": {
+        "intent_response_key": "faq/cost"}}}}
+    assert label_of(parse) == "faq/cost"
+
+
 def test_score_counts_fallback_as_rejection_for_out_of_scope_only():
     examples = [Example("a", "out_of_scope"), Example("b", "faq/cost"), Example("c", "greet")]
     scores = score(examples, ["a", "b", "c"], ["nlu_fallback", "nlu_fallback", "greet"])
