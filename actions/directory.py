@@ -249,14 +249,15 @@ def policy_from_env(environ=None) -> LockoutPolicy:
 @lru_cache(maxsize=1)
 def directory_from_env() -> CustomerDirectory:
     """The directory the action server uses: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file
-    in var/), created on first start and - for the embedded default only - seeded with the
-    demo rows."""
+    in var/), created on first start and seeded with the demo rows when empty - for the
+    embedded default, or any URL with ``PLUSKOD_SEED_DEMO=1``."""
     url = os.environ.get("PLUSKOD_DIRECTORY_URL", DEFAULT_URL)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:"):
         os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
     directory = CustomerDirectory(url, CodeHasher(load_pepper()), policy_from_env())
     directory.create_schema()
-    if url == DEFAULT_URL and directory.is_empty():
+    seed = os.environ.get("PLUSKOD_SEED_DEMO", "1" if url == DEFAULT_URL else "0") == "1"
+    if seed and directory.is_empty():
         seed_demo(directory)
     return directory
 

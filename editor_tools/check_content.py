@@ -6,7 +6,8 @@ Checks that every YAML file parses; that each FAQ file data/faq/<topic>.yml hold
 faq/<topic> with at least MIN_EXAMPLES examples and its answer utter_faq/<topic> with a title;
 that every button payload is one the assistant accepts (see InputGuard in config.yml); and
 that every number in an answer appears in the sources (docs/sources/), so no price, phone
-number or deadline is invented.
+number or deadline is invented (a prompt whose numbers only show a format, like
+"np. 600 100 200", says so with ``metadata: {numbers: format examples}``).
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def check_numbers(path: Path, responses: Dict[str, Any], allowed: Set[str],
                   report: Report) -> None:
     for name, variations in responses.items():
         for variation in variations or []:
+            if (variation.get("metadata") or {}).get("numbers") == "format examples":
+                continue  # e.g. "np. 600 100 200" in a prompt: not a fact about the offer
             for number in NUMBER.findall(str(variation.get("text", ""))):
                 digits = re.sub(r"\D", "", number)
                 if digits not in allowed and not all(part in allowed for part in re.findall(r"\d+", number)):

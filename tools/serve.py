@@ -67,7 +67,8 @@ class Servers:
     def __init__(self, model: Path, host: str, rasa_port: int, action_port: int,
                  log_dir: Path, enable_api: bool = True,
                  endpoints_source: Path = ROOT / "endpoints.yml",
-                 tracker_db: Optional[Path] = None) -> None:
+                 tracker_db: Optional[Path] = None,
+                 extra_env: Optional[Dict[str, str]] = None) -> None:
         self.model, self.host = model, host
         self.rasa_port, self.action_port = rasa_port, action_port
         self.log_dir, self.enable_api = log_dir, enable_api
@@ -76,6 +77,7 @@ class Servers:
                                        endpoints_source, tracker_db)
         # one secret per start unless the operator set one; only the two children know it
         self.action_token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(32)
+        self.extra_env = dict(extra_env or {})
 
     @property
     def rasa_url(self) -> str:
@@ -91,7 +93,7 @@ class Servers:
         with open(log, "ab") as output:
             self.processes[name] = subprocess.Popen(
                 command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                env={**os.environ, TOKEN_ENV: self.action_token, **(env or {})},
+                env={**os.environ, TOKEN_ENV: self.action_token, **self.extra_env, **(env or {})},
                 start_new_session=True,
             )
         return log
