@@ -1,20 +1,13 @@
 """The real action server (rasa-sdk + our plugin) refuses requests without the secret."""
 
-import socket
-
 import pytest
 import requests
 
 from actions.server_guard import configured_token
+from tests.e2e.conftest import free_port
 from tools.serve import Servers
 
 pytestmark = pytest.mark.slow
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
