@@ -42,6 +42,12 @@ def format_phone(number: str) -> str:
     return f"{number[:3]} {number[3:6]} {number[6:]}"
 
 
+def is_trivial(code: str) -> bool:
+    """All digits the same, or an ascending/descending run (12345, 98765)."""
+    steps = {int(b) - int(a) for a, b in zip(code, code[1:])}
+    return len(set(code)) == 1 or steps in ({1}, {-1})
+
+
 def weak_code_reason(code: str, phone: str, current: Optional[str] = None) -> Optional[str]:
     """Why a new Plus Kod 5 is refused, as a key for a Polish message, or ``None`` if fine."""
     if not re.fullmatch(r"\d{5}", code or ""):
@@ -50,8 +56,7 @@ def weak_code_reason(code: str, phone: str, current: Optional[str] = None) -> Op
         return "same_as_current"
     if len(set(code)) == 1:
         return "repeated_digit"
-    steps = {int(b) - int(a) for a, b in zip(code, code[1:])}
-    if steps in ({1}, {-1}):
+    if is_trivial(code):
         return "sequence"
     if code in phone:
         return "part_of_phone_number"

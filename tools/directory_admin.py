@@ -25,7 +25,7 @@ from typing import Dict, List, Optional
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from actions.directory import OFFER_TYPES, PREPAID, CustomerDirectory  # noqa: E402
-from actions.security import CodeHasher, load_pepper, normalize_phone  # noqa: E402
+from actions.security import CodeHasher, is_trivial, load_pepper, normalize_phone  # noqa: E402
 
 DEFAULT_URL = "sqlite:///var/directory.db"
 COLUMNS = ("number", "offer_type", "account", "kod5", "kod5_state", "kod4")
@@ -43,11 +43,6 @@ class Row:
     kod5: Optional[str]
     kod5_state: Optional[str]
     kod4: Optional[str]
-
-
-def trivial_code(code: str) -> bool:
-    steps = {int(b) - int(a) for a, b in zip(code, code[1:])}
-    return len(set(code)) == 1 or steps in ({1}, {-1})
 
 
 def parse_row(line: int, raw: Dict[str, str]) -> Row:
@@ -72,7 +67,7 @@ def parse_row(line: int, raw: Dict[str, str]) -> Row:
         code = getattr(row, name)
         if code is not None and not re.fullmatch(rf"\d{{{length}}}", code):
             raise InputError(f"line {line}: '{name}' must be {length} digits")
-        if code is not None and trivial_code(code):
+        if code is not None and is_trivial(code):
             raise InputError(f"line {line}: '{name}' is trivial (repeated or consecutive digits)")
     if row.kod5 and row.kod5_state not in ("temporary", "active"):
         raise InputError(f"line {line}: 'kod5_state' must be temporary or active")
@@ -139,7 +134,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         elif args.command == "set-temporary":
             code = (getpass.getpass("New temporary Kod 5: ") if sys.stdin.isatty()
                     else sys.stdin.readline()).strip()
-            if not re.fullmatch(r"\d{5}", code) or trivial_code(code):
+            if not re.fullmatch(r"\d{5}", code) or is_trivial(code):
                 raise InputError("the temporary Kod 5 must be 5 digits and not trivial")
             if not open_directory(args.url).set_temporary_kod5(args.account, code):
                 raise InputError(f"no account {args.account!r}")
