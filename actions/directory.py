@@ -76,6 +76,12 @@ class Outcome(enum.Enum):
     LOCKED = "locked"            # too many failures: no code is checked until the lock ends
 
 
+class Activation(enum.Enum):
+    ACTIVATED = "activated"          # the new Kod 5 is active, the temporary one no longer works
+    SAME_AS_CURRENT = "same_as_current"  # the new code is the temporary code itself
+    NOT_TEMPORARY = "not_temporary"  # nothing to activate (unknown, prepaid, or already active)
+
+
 @dataclass(frozen=True)
 class Verification:
     outcome: Outcome
@@ -91,6 +97,7 @@ class CustomerDirectory:
         self.engine = create_engine(url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin_immediate)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
         self.hasher, self.policy, self.clock = hasher, policy, clock
 
@@ -127,6 +134,33 @@ class CustomerDirectory:
                 return Verification(Outcome.VERIFIED,
                                     scope="account" if purpose == KOD5 else "number")
             return self._record_failure(session, attempt, now)
+
+    def is_current_kod5(self, msisdn: str, code: str) -> bool:
+        """Whether ``code`` is the account's present Kod 5 (asked only after the temporary
+        code was proven, to refuse a "new" code equal to the old one)."""
+        with self._sessions() as session:
+            _, subject, stored, _ = self._stored_code(session, msisdn, code)
+            return self.hasher.verify(stored, KOD5, subject, code)
+
+    def activate_kod5(self, msisdn: str, new_code: str) -> Activation:
+        """Replace the account's *temporary* Kod 5 with ``new_code`` and make it active.
+
+        The caller has proven the temporary code earlier in the conversation (counted like any
+        attempt by :meth:`check_code`); here the row is locked so two activations cannot
+        interleave, and an account whose code is already active is left alone."""
+        with self._transaction() as session:
+            number = session.get(Number, msisdn)
+            account = None
+            if number is not None and number.account_id:
+                statement = select(Account).where(Account.id == number.account_id).with_for_update()
+                account = session.execute(statement).scalar_one_or_none()
+            if account is None or account.kod5_state != TEMPORARY:
+                return Activation.NOT_TEMPORARY
+            if self.hasher.verify(account.kod5_hash, KOD5, account.id, new_code):
+                return Activation.SAME_AS_CURRENT
+            account.kod5_hash = self.hasher.hash(KOD5, account.id, new_code)
+            account.kod5_state = ACTIVE
+            return Activation.ACTIVATED
 
     # --- what operators do (see tools/directory_admin.py) ---------------------------------
     def add_account(self, account_id: str, kod5: Optional[str] = None,
@@ -263,7 +297,16 @@ def directory_from_env() -> CustomerDirectory:
 
 
 def _sqlite_pragmas(connection, _record) -> None:
+    # pysqlite opens transactions lazily on its own; take that over (see below)
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    """SQLite has no SELECT ... FOR UPDATE: take the write lock when the transaction starts, so
+    two processes counting failures for one number wait for each other instead of both reading
+    the old count (or failing with "database is locked" when upgrading a read lock)."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

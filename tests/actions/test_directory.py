@@ -1,11 +1,11 @@
-"""The directory on a real SQLite file, with an injectable clock."""
+"""The directory on a real SQLite file and on PostgreSQL, with an injectable clock."""
 
 import re
 from datetime import datetime, timedelta
 
 import pytest
 
-from actions.directory import CustomerDirectory, LockoutPolicy, Outcome
+from actions.directory import Activation, Base, CustomerDirectory, LockoutPolicy, Outcome
 from actions.security import CodeHasher
 
 
@@ -31,9 +31,8 @@ def clock():
 
 
 @pytest.fixture
-def directory(tmp_path, hasher, clock):
-    d = CustomerDirectory(f"sqlite:///{tmp_path / 'directory.db'}", hasher, LockoutPolicy(),
-                          clock)
+def directory(directory_url, hasher, clock):
+    d = CustomerDirectory(directory_url, hasher, LockoutPolicy(), clock)
     d.create_schema()
     d.add_account("A", kod5="48213", kod5_state="active")
     d.add_number("600100200", "abonament", "A", kod4="7391")
@@ -89,10 +88,10 @@ def test_unknown_numbers_are_counted_and_locked_like_known_ones(directory):
     assert outcomes == [Outcome.REJECTED, Outcome.REJECTED, Outcome.LOCKED]
 
 
-def test_a_lock_survives_a_new_directory_object(directory, tmp_path, hasher, clock):
+def test_a_lock_survives_a_new_directory_object(directory, directory_url, hasher, clock):
     for _ in range(3):
         directory.check_code("600100200", "11111")
-    again = CustomerDirectory(f"sqlite:///{tmp_path / 'directory.db'}", hasher, clock=clock)
+    again = CustomerDirectory(directory_url, hasher, clock=clock)
     assert again.check_code("600100200", "48213").outcome is Outcome.LOCKED
 
 
@@ -111,10 +110,52 @@ def test_unlock(directory):
     assert not directory.unlock("611111111")
 
 
-def test_no_code_is_stored_in_the_database_file(directory, tmp_path):
-    """Scans every byte written. Hashes are base64, where any digit run may occur by chance,
-    so a code counts as found only when it stands alone (not inside a base64 run)."""
+def written(directory, directory_url):
+    """Every byte the directory wrote: the SQLite file, or every row of every table."""
+    if directory_url.startswith("sqlite:///"):
+        return open(directory_url[len("sqlite:///"):], "rb").read()
+    with directory.engine.connect() as connection:
+        return repr([connection.execute(table.select()).all()
+                     for table in Base.metadata.sorted_tables]).encode()
+
+
+def test_no_code_is_stored(directory, directory_url):
+    """Hashes are base64, where any digit run may occur by chance, so a code counts as found
+    only when it stands alone (not inside a base64 run)."""
     directory.check_code("600100200", "48213")
-    raw = (tmp_path / "directory.db").read_bytes()
-    for code in ("48213", "7391", "2846", "55120", "1357"):
+    directory.activate_kod5("600200300", "80416")
+    raw = written(directory, directory_url)
+    assert b"600100200" in raw                      # the scan reads real data
+    for code in ("48213", "7391", "2846", "55120", "1357", "80416"):
         assert not re.search(rb"(?<![A-Za-z0-9+/])" + code.encode() + rb"(?![A-Za-z0-9+/])", raw)
+
+
+def test_activation_makes_the_new_code_the_only_kod5(directory):
+    assert directory.is_current_kod5("600200300", "55120")
+    assert directory.activate_kod5("600200300", "80416") is Activation.ACTIVATED
+    assert directory.check_code("600200300", "80416").outcome is Outcome.VERIFIED
+    assert directory.check_code("600200300", "55120").outcome is Outcome.REJECTED
+    assert directory.check_code("600200300", "1357").outcome is Outcome.VERIFIED  # Kod 4 kept
+
+
+@pytest.mark.parametrize("msisdn", ["600100200", "600300400", "699999999"])
+def test_only_a_temporary_code_can_be_activated(directory, msisdn):
+    """Active account, prepaid number, unknown number: nothing changes."""
+    assert directory.activate_kod5(msisdn, "80416") is Activation.NOT_TEMPORARY
+    assert directory.check_code("600100200", "48213").outcome is Outcome.VERIFIED
+
+
+def test_the_temporary_code_cannot_be_its_own_replacement(directory):
+    assert directory.activate_kod5("600200300", "55120") is Activation.SAME_AS_CURRENT
+    assert directory.check_code("600200300", "55120").outcome is Outcome.TEMPORARY
+
+
+def test_concurrent_failures_are_all_counted(directory):
+    """Six wrong codes at once, as from six replicas: the lock comes at the third failure,
+    whatever the interleaving (row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(lambda _: directory.check_code("600100200", "11111").outcome,
+                                 range(6)))
+    assert sorted(o.value for o in outcomes) == ["locked"] * 4 + ["rejected"] * 2
