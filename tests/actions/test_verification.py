@@ -3,22 +3,16 @@
 import asyncio
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory import CustomerDirectory, LockoutPolicy, seed_demo
-from actions.security import CodeHasher
 from actions.verification import (ActionFinishVerification, ValidateVerificationForm,
                                   CONVERSATION_LIMIT)
+from tests.actions.conftest import form_tracker
 
 
 @pytest.fixture
-def directory(tmp_path):
-    d = CustomerDirectory(f"sqlite:///{tmp_path / 'directory.db'}",
-                          CodeHasher(b"v" * 64, time_cost=1, memory_cost=8192), LockoutPolicy())
-    d.create_schema()
-    seed_demo(d)
-    return d
+def directory(demo_directory):
+    return demo_directory
 
 
 @pytest.fixture
@@ -27,11 +21,7 @@ def form(directory):
 
 
 def tracker(**slots):
-    return Tracker.from_dict({
-        "sender_id": "v", "slots": slots, "events": [], "paused": False,
-        "latest_message": {"text": "", "intent": {}, "entities": []},
-        "followup_action": None, "active_loop": {"name": "verification_form"},
-        "latest_action_name": "action_listen"})
+    return form_tracker("verification_form", **slots)
 
 
 def phone(form, text, **slots):

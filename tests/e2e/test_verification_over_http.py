@@ -92,3 +92,44 @@ def test_the_customer_can_stop_the_verification(servers):
     chat = new_chat(servers)
     chat("chcę się zweryfikować")
     assert "przerywam" in chat("nie, jednak nie")
+
+
+def admin(servers, root, *args, stdin=""):
+    env = {**os.environ, **servers.extra_env}
+    return subprocess.run([sys.executable, "-m", "tools.directory_admin", *args], cwd=root,
+                          env=env, check=True, capture_output=True, text=True, input=stdin)
+
+
+def test_activation_then_verification_with_the_new_code(servers, root):
+    chat = new_chat(servers)
+    assert "numer telefonu" in chat("chcę aktywować tymczasowy kod")
+    assert "tymczasowy Plus Kod 5" in chat("600 200 300")
+    assert "wymyśl nowy Plus Kod 5" in chat("55120")
+    assert "fragmentem Twojego numeru" in chat("00300")        # refused, asked again
+    assert "jeszcze raz" in chat("80416")
+    assert "różnią się" in chat("80461")                      # typo in the confirmation
+    assert "jeszcze raz" in chat("80416")
+    assert "jest aktywny" in chat("80416")
+    try:
+        _, verified, _ = verify(servers, "600 200 300", "80416")
+        assert "Plus Kod 5 jest poprawny" in verified
+        _, old, _ = verify(servers, "600 200 300", "55120")
+        assert "nie pasuje" in old
+    finally:  # give account B its temporary code back for the other tests
+        admin(servers, root, "set-temporary", "B", stdin="55120\n")
+        admin(servers, root, "unlock", "600200300")
+
+
+def test_a_temporary_code_leads_to_the_activation(servers):
+    _, answer, chat = verify(servers, "600 200 300", "55120")
+    assert "tymczasowy Plus Kod 5" in answer
+    assert "tymczasowy Plus Kod 5 z pierwszej faktury (5 cyfr)" in chat("/activate_code")
+    assert "Tymczasowy kod pozostaje bez zmian" in chat("nie, jednak nie")
+
+
+@pytest.mark.parametrize("text", ["Mam Plus na Kartę, jak dostać Plus Kod?",
+                                  "jestem w Mixie, chcę się zweryfikować",
+                                  "mam plusa na karte i chce aktywowac kod"])
+def test_a_declared_prepaid_offer_is_refused_at_once(servers, text):
+    answer = new_chat(servers)(text)
+    assert "tylko dla telefonów na abonament" in answer and "numer telefonu" not in answer
