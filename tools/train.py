@@ -1,8 +1,8 @@
 """Train the model when - and only when - what it is made from has changed.
 
-The fingerprint is a SHA-256 over config.yml, domain.yml, data/, the NLU components in
-pluskod/language and pluskod/nlu, the built spaCy pipeline and requirements.txt (channels,
-tracker stores and actions do not change the model). Rasa's own fingerprint ignores the code
+The fingerprint is a SHA-256 over config.yml, domain.yml, data/, the graph components in
+pluskod/language, pluskod/nlu and pluskod/policies, the built spaCy pipeline and
+requirements.txt (channels, tracker stores and actions do not change the model). Rasa's own fingerprint ignores the code
 of custom components and the contents of the spaCy pipeline, so it cannot decide this.
 """
 
@@ -18,6 +18,7 @@ from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "pluskod/language", "pluskod/nlu",
+          "pluskod/policies",
           "build/spacy_pl_pluskod"]
 
 
