@@ -4,7 +4,9 @@ rasa-sdk 3.6's ``/webhook`` has no authentication and answers an error with the 
 tracker echoed back. Attached through rasa-sdk's plugin hook (``rasa_sdk_plugins``), this
 module makes every endpoint except ``/health`` require the shared secret that the Rasa server
 sends (``Authorization: Bearer …`` from ``endpoints.yml``), refuses to start without a secret,
-and replaces every error body with a generic one.
+and replaces every error body with a generic one. rasa-sdk listens on every interface unless
+``SANIC_HOST`` says otherwise; the guard makes loopback the default (the hook runs before the
+host is read), so exposing the server takes an explicit ``SANIC_HOST=0.0.0.0``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"
+HOST_ENV, DEFAULT_HOST = "SANIC_HOST", "127.0.0.1"
 OPEN_PATHS = {"/health"}
 MIN_TOKEN_LENGTH = 24
 
@@ -43,6 +46,7 @@ def presented_token(request: Request) -> Optional[str]:
 def attach(app: Sanic, token: Optional[str] = None) -> None:
     """Install the guard on a rasa-sdk Sanic app."""
     secret = token or configured_token()
+    os.environ.setdefault(HOST_ENV, DEFAULT_HOST)
 
     @app.middleware("request")
     async def require_token(request: Request):

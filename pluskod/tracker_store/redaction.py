@@ -13,16 +13,11 @@ Phone numbers (9 digits) are not secrets and are kept. The number of events neve
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Iterable, List, Optional
 
-MASK = "•••••"
-_CODE_LIKE = re.compile(r"(?<!\d)\d{4,5}(?!\d)")
-_ANY_DIGIT_RUN = re.compile(r"\d+")
+from pluskod.masking import MASK, mask_codes
 
-
-def mask_codes(text: str, everything: bool = False) -> str:
-    return (_ANY_DIGIT_RUN if everything else _CODE_LIKE).sub(MASK, text)
+__all__ = ["MASK", "mask_codes", "redact_events"]
 
 
 def _walk(value: Any, everything: bool) -> Any:

@@ -4,7 +4,7 @@ import pytest
 import requests
 
 from actions.server_guard import configured_token
-from tests.e2e.conftest import free_port
+from tests.conftest import free_port
 from tools.serve import Servers
 
 pytestmark = pytest.mark.slow
@@ -71,3 +71,41 @@ def test_the_server_refuses_to_start_without_a_long_secret():
         configured_token({"PLUSKOD_ACTION_TOKEN": "short"})
     with pytest.raises(RuntimeError):
         configured_token({})
+
+
+def listening_hosts(port):
+    """Local addresses with a listening TCP socket on ``port`` (read from /proc/net)."""
+    hosts = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:   # 0A: LISTEN
+                    hosts.add(address)
+    return hosts
+
+
+def test_a_plain_rasa_run_actions_listens_on_loopback_only(root, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "SANIC_HOST"}
+    env["PLUSKOD_ACTION_TOKEN"] = "t" * 32
+    with open(tmp_path / "actions.log", "wb") as log:
+        process = subprocess.Popen([str(root / ".venv" / "bin" / "rasa"), "run", "actions",
+                                    "--actions", "actions", "--port", str(port)], cwd=root,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not listening_hosts(port) and time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "actions.log").read_text()
+            time.sleep(0.5)
+        assert listening_hosts(port) == {"0100007F"}          # 127.0.0.1, and nothing else
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
