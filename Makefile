@@ -8,11 +8,12 @@ RASA      := $(VENV)/bin/rasa
 STAMP     := $(VENV)/.installed
 SPACY_DIR := build/spacy_pl_pluskod
 MODEL     := models/pluskod.tar.gz
+CHROMIUM  ?= /usr/bin/chromium
 DATA      := $(shell find data -name '*.yml' 2>/dev/null)
 LANG_SRC  := $(wildcard pluskod/language/*.py pluskod/language/*.yml)
 
-.PHONY: help install spacy train run shell test test-fast validate test-stories nlu-quality \
-        bench-nlu check-content clean
+.PHONY: help install spacy browser train run shell test test-fast validate test-stories \
+        nlu-quality bench-nlu check-content clean
 
 help:
 	@echo "make run           install, train if needed, start the assistant (Ctrl-C stops it)"
@@ -20,6 +21,7 @@ help:
 	@echo "make shell         chat with the assistant in the terminal"
 	@echo "make train         train the model when data, config or code changed"
 	@echo "make install       create $(VENV) (Python 3.10) and build the Polish spaCy pipeline"
+	@echo "make browser       install Debian's chromium for the browser tests"
 	@echo "make test-fast     unit tests only (pytest -m 'not slow'), no training"
 	@echo "make bench-nlu     compare this pipeline with a vanilla Rasa pipeline"
 	@echo "make check-content check the editors' files (YAML, names, sources) and rasa data validate"
@@ -41,6 +43,14 @@ $(SPACY_DIR)/meta.json: $(STAMP) $(DATA) $(LANG_SRC)
 
 install: $(STAMP) $(SPACY_DIR)/meta.json
 spacy: $(SPACY_DIR)/meta.json
+
+# Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
+browser: $(CHROMIUM)
+$(CHROMIUM):
+	@echo "[browser] installing Debian's chromium for the browser tests (apt-get)"
+	@sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq --no-install-recommends chromium
 
 # --- model --------------------------------------------------------------------------------
 train: install
@@ -71,7 +81,7 @@ nlu-quality: train
 test-fast: install
 	$(PY) -m pytest -m "not slow" -q
 
-test: install train validate test-stories nlu-quality
+test: install browser train validate test-stories nlu-quality
 	$(PY) -m pytest -q
 
 bench-nlu: install

@@ -68,8 +68,8 @@ class Servers:
                  log_dir: Path, enable_api: bool = True,
                  endpoints_source: Path = ROOT / "endpoints.yml",
                  tracker_db: Optional[Path] = None,
-                 extra_env: Optional[Dict[str, str]] = None) -> None:
-        self.model, self.host = model, host
+                 extra_env: Optional[Dict[str, str]] = None, debug: bool = False) -> None:
+        self.model, self.host, self.debug = model, host, debug
         self.rasa_port, self.action_port = rasa_port, action_port
         self.log_dir, self.enable_api = log_dir, enable_api
         self.processes: Dict[str, subprocess.Popen] = {}
@@ -87,6 +87,9 @@ class Servers:
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
 
+    def _log_level(self) -> List[str]:
+        return ["--debug"] if self.debug else []
+
     def _start(self, name: str, command: List[str], env: Optional[Dict[str, str]] = None) -> Path:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
@@ -102,7 +105,7 @@ class Servers:
         log = self._start(
             "actions",
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_port)],
+             "--port", str(self.action_port)] + self._log_level(),
             env={"SANIC_HOST": self.host},
         )
         wait_until_ready(f"{self.action_url}/health", self.processes["actions"],
@@ -114,6 +117,7 @@ class Servers:
                    "--interface", self.host, "--port", str(self.rasa_port)]
         if self.enable_api:
             command.append("--enable-api")
+        command += self._log_level()
         log = self._start("rasa", command)
         wait_until_ready(f"{self.rasa_url}/", self.processes["rasa"], "Rasa server", log)
 
@@ -151,6 +155,7 @@ def banner(servers: Servers) -> str:
     url = servers.rasa_url
     return f"""
   The Plus Kod assistant is running.
+    Help page with the chat:        {url}/webhooks/web/   (open it in a browser)
     Chat over HTTP (REST channel):  POST {url}/webhooks/rest/webhook
       curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
            -d '{{"sender": "demo", "message": "Co to jest Plus Kod?"}}'

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from tests.e2e.conftest import free_port
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,9 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
             time.sleep(1)
         banner = output.read_text()
         assert f"POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in banner
+        assert f"http://127.0.0.1:{rasa_port}/webhooks/web/" in banner
+        page = requests.get(f"http://127.0.0.1:{rasa_port}/webhooks/web/", timeout=30)
+        assert page.status_code == 200 and "Co to jest Plus Kod?" in page.text
 
         reply = requests.post(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
                               json={"sender": "make-run", "message": "Co to jest Plus Kod?"},

@@ -1,7 +1,8 @@
 """Every demo code goes through real conversations; then every byte the system wrote is read.
 
 Own servers, so that everything in their folder was written by this test: the tracker store
-database, both servers' logs, the directory (hashes only) and the pepper file.
+database, both servers' logs, the directory (hashes only) and the pepper file. The servers run
+at DEBUG, where Rasa logs message texts, slots and events: codes must not appear at any level.
 """
 
 import re
@@ -10,12 +11,12 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import demo_directory_env, free_port
+from tests.conftest import demo_directory_env, free_port
 from tools.serve import Servers, running
 
 pytestmark = pytest.mark.slow
 
-DEMO_CODES = ("48213", "7391", "2846", "55120", "1357")
+DEMO_CODES = ("48213", "7391", "2846", "55120", "1357", "80416")  # 80416: the new code
 CONVERSATIONS = [
     ["chcę się zweryfikować", "600 100 200", "48213"],
     ["zweryfikuj mnie", "600100200", "7391"],
@@ -25,6 +26,8 @@ CONVERSATIONS = [
     ["chcę się zweryfikować", "699 999 999", "1357"],        # unknown number
     ["mój kod to 48213", "a Plus Kod 4 to 7391 i 2846", "55120"],  # typed outside the form
     ['/inform{"plus_kod": "48213"}'],
+    ["chcę aktywować kod", "600 200 300", "55 120", "80416", "80461", "80416", "80416"],
+    ["chcę się zweryfikować", "600 200 300", "80416"],      # the activated code
 ]
 
 
@@ -36,7 +39,8 @@ def standalone(code: str, raw: bytes) -> bool:
 def test_no_demo_code_is_written_anywhere(trained_model, tmp_path):
     servers = Servers(model=trained_model, host="127.0.0.1", rasa_port=free_port(),
                       action_port=free_port(), log_dir=tmp_path,
-                      tracker_db=tmp_path / "tracker.db", extra_env=demo_directory_env(tmp_path))
+                      tracker_db=tmp_path / "tracker.db", extra_env=demo_directory_env(tmp_path),
+                      debug=True)
     with running(servers):
         senders = []
         for messages in CONVERSATIONS:
@@ -58,3 +62,5 @@ def test_no_demo_code_is_written_anywhere(trained_model, tmp_path):
         assert found == [], f"{path.name} holds {found}"
     assert [c for c in DEMO_CODES if standalone(c, api)] == []
     assert b"600100200" in (tmp_path / "tracker.db").read_bytes()   # the scan reads real data
+    assert b"processor.message.parse" in (tmp_path / "rasa.log").read_bytes()   # DEBUG ran
+    assert b"activated" in (tmp_path / "tracker.db").read_bytes()   # the activation ran

@@ -5,7 +5,7 @@ import time
 import pytest
 import yaml
 
-from tests.e2e.conftest import free_port
+from tests.conftest import free_port
 from tools.serve import Servers
 
 pytestmark = pytest.mark.slow

@@ -1,0 +1,300 @@
+"""The help-page chat channel (``/webhooks/web/``): the page, the widget and its small API.
+
+Why not Rasa's ``rest`` or ``socketio`` channel: there the client picks its own ``sender`` id,
+so anyone who learns or guesses an id can read and continue another customer's conversation.
+Here the server issues every conversation an unguessable, signed id; the client cannot choose
+one. The channel also
+
+* refuses to serve without the redacting tracker store (:mod:`pluskod.channels.guard`), so what
+  is stored of a conversation never holds a code;
+* limits input (a polite Polish refusal past ``max_characters``; oversized bodies get 413);
+* answers only pages of allowed origins (default: its own origin);
+* answers with the bot's texts and buttons, and ``secret_input`` when the next input is a code,
+  so the widget can mask the field;
+* serves the help page and the widget's files from ``web/`` with strict security headers
+  (a Content-Security-Policy without inline scripts, ``nosniff``, no referrer, no cookies).
+
+API (JSON; ``<id>`` is what ``POST conversations`` returned):
+
+* ``POST /webhooks/web/conversations`` -> ``{"conversation_id": …}``
+* ``POST /webhooks/web/conversations/<id>/messages`` ``{"message": "…"}`` ->
+  ``{"messages": [{"text": …, "buttons": [{"title": …, "payload": …}]}], "secret_input": bool}``
+* ``GET /webhooks/web/conversations/<id>`` -> the transcript so far (codes masked) and
+  ``secret_input``; 404 for an id this server did not issue.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
+from pluskod.tracker_store.sql import DEFAULT_SECRET_SLOTS
+
+logger = logging.getLogger(__name__)
+
+SECRET_ENV = "PLUSKOD_WEB_SECRET"
+ORIGINS_ENV = "PLUSKOD_WEB_ALLOWED_ORIGINS"
+ROOT = Path(__file__).resolve().parents[2]
+STATIC_FILES = {"widget.js": "text/javascript; charset=utf-8",
+                "widget.css": "text/css; charset=utf-8",
+                "page.css": "text/css; charset=utf-8"}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+TOO_LONG = ("Twoja wiadomość jest za długa – mogę przyjąć najwyżej {limit} znaków. "
+            "Napisz proszę krócej, o co chodzi.")
+MAX_BODY_BYTES = 16 * 1024
+
+
+class ConversationIds:
+    """Server-issued conversation ids: 24 random bytes and an HMAC over them.
+
+    Only ids this server signed are accepted, so a client can neither choose an id nor
+    derive another customer's. The key comes from ``PLUSKOD_WEB_SECRET`` (set it to keep
+    conversations across restarts and replicas) or is random per start.
+    """
+
+    def __init__(self, key: Optional[bytes] = None) -> None:
+        self._key = key or secrets.token_bytes(32)
+
+    def _sign(self, nonce: Text) -> Text:
+        digest = hmac.new(self._key, nonce.encode(), hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def issue(self) -> Text:
+        nonce = secrets.token_urlsafe(24)
+        return f"{nonce}.{self._sign(nonce)}"
+
+    def sender_of(self, conversation_id: Text) -> Optional[Text]:
+        """The tracker's sender id for a valid conversation id, else ``None``."""
+        nonce, _, signature = (conversation_id or "").partition(".")
+        if not nonce or not hmac.compare_digest(signature, self._sign(nonce)):
+            return None
+        return f"web-{nonce}"
+
+
+def key_from_env(environ: Optional[Dict[Text, Text]] = None) -> Optional[bytes]:
+    value = (os.environ if environ is None else environ).get(SECRET_ENV, "")
+    if value and len(value) < 32:
+        raise RuntimeError(f"{SECRET_ENV} must be at least 32 characters long.")
+    return value.encode() if value else None
+
+
+def same_origin(request: Request) -> Text:
+    return f"{request.scheme}://{request.host}"
+
+
+def bot_messages(collected: Iterable[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    """Only what the widget shows: text and buttons (title, payload)."""
+    out = []
+    for message in collected:
+        item: Dict[Text, Any] = {"text": message.get("text") or ""}
+        buttons = [{"title": b.get("title", ""), "payload": b.get("payload", "")}
+                   for b in message.get("buttons") or []]
+        if buttons:
+            item["buttons"] = buttons
+        if item["text"] or buttons:
+            out.append(item)
+    return out
+
+
+class WebChatInput(InputChannel):
+    """The help page's chat: server-issued ids, limits, origins, and the secret-input flag."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        origins = credentials.get("allowed_origins") or []
+        if os.environ.get(ORIGINS_ENV):
+            origins = [o.strip() for o in os.environ[ORIGINS_ENV].split(",") if o.strip()]
+        return cls(max_characters=int(credentials.get("max_characters", 1000)),
+                   allowed_origins=origins,
+                   web_root=credentials.get("web_root", "web"),
+                   required_tracker_store=credentials.get("required_tracker_store",
+                                                          DEFAULT_REQUIRED_STORE))
+
+    def __init__(self, max_characters: int = 1000, allowed_origins: Iterable[Text] = (),
+                 web_root: Text = "web", required_tracker_store: Text = DEFAULT_REQUIRED_STORE,
+                 ids: Optional[ConversationIds] = None) -> None:
+        self.max_characters = max_characters
+        self.allowed_origins = [o.rstrip("/") for o in allowed_origins]
+        self.web_root = Path(web_root) if Path(web_root).is_absolute() else ROOT / web_root
+        self.required_tracker_store = required_tracker_store
+        self.ids = ids or ConversationIds(key_from_env())
+
+    # --- origins ---------------------------------------------------------------------------
+    def origin_allowed(self, request: Request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is None:      # not a browser page: CORS does not apply, the id still does
+            return True
+        return origin == same_origin(request) or origin in self.allowed_origins
+
+    def with_headers(self, request: Request, reply: HTTPResponse) -> HTTPResponse:
+        for name, value in SECURITY_HEADERS.items():
+            reply.headers.setdefault(name, value)
+        origin = request.headers.get("Origin")
+        if origin and origin in self.allowed_origins:
+            reply.headers["Access-Control-Allow-Origin"] = origin
+            reply.headers["Vary"] = "Origin"
+        return reply
+
+    # --- conversation state ----------------------------------------------------------------
+    async def secret_input(self, request: Request, sender: Text) -> bool:
+        """Whether a form is waiting for a code (the widget masks its field)."""
+        tracker = await self._tracker(request, sender)
+        if tracker is None or not tracker.active_loop_name:
+            return False
+        secret_slots = getattr(self._store(request), "secret_slots", DEFAULT_SECRET_SLOTS)
+        return tracker.get_slot("requested_slot") in secret_slots
+
+    @staticmethod
+    def _store(request: Request) -> Any:
+        return request.app.ctx.agent.tracker_store
+
+    async def _tracker(self, request: Request, sender: Text) -> Any:
+        return await self._store(request).retrieve(sender)
+
+    async def transcript(self, request: Request, sender: Text) -> Optional[List[Dict]]:
+        """The stored conversation (codes already masked by the tracker store)."""
+        tracker = await self._tracker(request, sender)
+        if tracker is None:
+            return None
+        out: List[Dict[Text, Any]] = []
+        titles: Dict[Text, Text] = {}
+        for event in tracker.events:
+            kind = event.as_dict().get("event")
+            if kind == "user":
+                text = event.text or ""
+                if text.startswith("/"):  # a button: show its title, as when it was clicked
+                    text = titles.get(text, "")
+                if text:
+                    out.append({"from": "user", "text": text})
+            elif kind == "bot":
+                data = event.data or {}
+                item = bot_messages([{"text": event.text, "buttons": data.get("buttons")}])
+                for message in item:
+                    out.append({"from": "bot", **message})
+                    titles.update({b["payload"]: b["title"] for b in message.get("buttons", [])})
+        return out
+
+    # --- routes ----------------------------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        web = Blueprint("pluskod_web", __name__)
+        attach(web, self.required_tracker_store)
+        channel = self
+
+        @web.middleware("response")
+        async def headers(request: Request, reply_: HTTPResponse) -> None:
+            # also on the CORS preflights that Rasa's sanic-cors answers before our routes
+            if request.method == "OPTIONS" and channel.origin_allowed(request):
+                channel.preflight_headers(reply_)
+            channel.with_headers(request, reply_)
+
+        def reply(request: Request, body: Dict[Text, Any], status: int = 200) -> HTTPResponse:
+            return channel.with_headers(request, response.json(body, status=status))
+
+        def refused(request: Request, status: int, error: Text) -> HTTPResponse:
+            return reply(request, {"error": error}, status)
+
+        @web.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return channel.with_headers(request, await _file(channel.web_root / "index.html",
+                                                             "text/html; charset=utf-8"))
+
+        @web.route("/static/<name>", methods=["GET"])
+        async def static(request: Request, name: Text) -> HTTPResponse:
+            if name not in STATIC_FILES:
+                return refused(request, 404, "not found")
+            return channel.with_headers(request, await _file(channel.web_root / name,
+                                                             STATIC_FILES[name]))
+
+        def admit(request: Request, conversation_id: Optional[Text] = None):
+            """``(early response, sender)``: refuse foreign origins and unknown ids, answer
+            CORS preflights; otherwise ``(None, sender)``."""
+            if not channel.origin_allowed(request):
+                return refused(request, 403, "origin not allowed"), None
+            if request.method == "OPTIONS":
+                return channel.preflight(request), None
+            if conversation_id is None:
+                return None, None
+            sender = channel.ids.sender_of(conversation_id)
+            if sender is None:
+                return refused(request, 404, "unknown conversation"), None
+            return None, sender
+
+        @web.route("/conversations", methods=["POST", "OPTIONS"])
+        async def new_conversation(request: Request) -> HTTPResponse:
+            early, _ = admit(request)
+            if early is not None:
+                return early
+            return reply(request, {"conversation_id": channel.ids.issue()}, 201)
+
+        @web.route("/conversations/<conversation_id>", methods=["GET", "OPTIONS"])
+        async def history(request: Request, conversation_id: Text) -> HTTPResponse:
+            early, sender = admit(request, conversation_id)
+            if early is not None:
+                return early
+            messages = await channel.transcript(request, sender) or []
+            return reply(request, {"messages": messages,
+                                   "secret_input": await channel.secret_input(request, sender)})
+
+        @web.route("/conversations/<conversation_id>/messages", methods=["POST", "OPTIONS"])
+        async def message(request: Request, conversation_id: Text) -> HTTPResponse:
+            early, sender = admit(request, conversation_id)
+            if early is not None:
+                return early
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return refused(request, 413, "request too large")
+            try:
+                body = request.json
+            except Exception:  # sanic raises its own InvalidUsage for broken JSON
+                body = None
+            text = body.get("message") if isinstance(body, dict) else None
+            if not isinstance(text, str):
+                return refused(request, 400, 'send JSON: {"message": "..."}')
+            if len(text) > channel.max_characters:
+                return reply(request, {"messages": [{"text": TOO_LONG.format(
+                    limit=channel.max_characters)}], "secret_input": False,
+                    "error": "message too long"}, 413)
+            collector = CollectingOutputChannel()
+            await on_new_message(UserMessage(text, collector, sender,
+                                             input_channel=channel.name()))
+            return reply(request, {"messages": bot_messages(collector.messages),
+                                   "secret_input": await channel.secret_input(request, sender)})
+
+        return web
+
+    def preflight(self, request: Request) -> HTTPResponse:
+        return self.with_headers(request, self.preflight_headers(response.empty(status=204)))
+
+    @staticmethod
+    def preflight_headers(reply: HTTPResponse) -> HTTPResponse:
+        reply.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        reply.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        reply.headers["Access-Control-Max-Age"] = "600"
+        return reply
+
+
+async def _file(path: Path, content_type: Text) -> HTTPResponse:
+    return response.raw(path.read_bytes(), content_type=content_type)
