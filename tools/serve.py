@@ -194,7 +194,7 @@ def main(argv: List[str] | None = None) -> int:
                 return subprocess.call(
                     [str(BIN / "rasa"), "shell", "--model", str(args.model),
                      "--endpoints", str(servers.endpoints), "--port", str(servers.rasa_port)],
-                    cwd=ROOT)
+                    cwd=ROOT, env={**os.environ, TOKEN_ENV: servers.action_token})
             print(banner(servers), flush=True)
             while True:
                 dead = servers.first_exit()

@@ -1,4 +1,5 @@
-"""`make run` as a person uses it: it prints where to chat, answers, and Ctrl-C stops it all."""
+"""`make run` as a person uses it: it prints where to chat, the printed page chats in a browser,
+and Ctrl-C stops it all."""
 
 import os
 import signal
@@ -9,6 +10,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
+from tests.web.widget_driver import last_answer, open_chat, say
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +23,7 @@ def port_open(port):
         return False
 
 
-def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_path):
+def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_path, open_page):
     rasa_port, action_port = free_port(), free_port()
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
     output = tmp_path / "make-run.out"
@@ -37,8 +39,14 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
         banner = output.read_text()
         assert f"POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in banner
         assert f"http://127.0.0.1:{rasa_port}/webhooks/web/" in banner
-        page = requests.get(f"http://127.0.0.1:{rasa_port}/webhooks/web/", timeout=30)
-        assert page.status_code == 200 and "Co to jest Plus Kod?" in page.text
+        # the printed URL in a real browser: a question, then a verification of 600 100 200
+        page = open_page(f"http://127.0.0.1:{rasa_port}/webhooks/web/")
+        open_chat(page)
+        say(page, "Co to jest Plus Kod?")
+        assert "cyfrowe hasło" in last_answer(page)
+        for text in ("chcę się zweryfikować", "600 100 200", "48213"):
+            say(page, text)
+        assert "Plus Kod 5 jest poprawny" in last_answer(page)
 
         reply = requests.post(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
                               json={"sender": "make-run", "message": "Co to jest Plus Kod?"},

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.conftest import ROOT, demo_directory_env, free_port
+from tests.web.widget_driver import last_answer, open_chat, say
 from tools.serve import Servers, running
 
 pytestmark = pytest.mark.slow
@@ -16,25 +17,6 @@ REPORTS = ROOT / "reports"
 @pytest.fixture
 def page_url(servers):
     return f"{servers.rasa_url}/webhooks/web/"
-
-
-def open_chat(page):
-    page.get_by_role("button", name="Zapytaj o Plus Kod").click()
-    page.locator("#pk-input").wait_for()
-
-
-def say(page, text):
-    """Type and press Enter; wait until the assistant answered."""
-    answers = page.locator(".pk-bot").count()
-    page.locator("#pk-input").fill(text)
-    page.locator("#pk-input").press("Enter")
-    page.locator(".pk-bot").nth(answers).wait_for(timeout=60_000)
-    page.wait_for_function("!document.querySelector('.pk-widget').classList.contains('pk-busy')",
-                           timeout=60_000)
-
-
-def last_answer(page):
-    return page.locator(".pk-bot").last.inner_text()
 
 
 def test_a_typed_question_is_answered(open_page, page_url):
@@ -161,3 +143,37 @@ def test_a_server_stopped_mid_conversation_shows_a_clear_error(open_page, traine
         alert.wait_for(timeout=30_000)
         assert "Nie udało się połączyć z asystentem" in alert.inner_text()
         assert alert.get_by_role("button", name="Spróbuj ponownie").is_visible()
+
+
+def test_the_consultant_button_is_always_there(open_page, page_url):
+    page = open_page(page_url)
+    open_chat(page)
+    answers = page.locator(".pk-bot").count()
+    page.get_by_role("button", name="Połącz z konsultantem").click()
+    page.locator(".pk-bot").nth(answers).wait_for(timeout=60_000)
+    assert "601 102 601" in last_answer(page)
+
+
+def test_a_slow_server_gets_a_clear_message_and_a_working_retry(open_page, page_url):
+    """The page is served with data-timeout=1500; the first answer never comes."""
+    page = open_page("about:blank")
+
+    def short_timeout(route):
+        original = route.fetch()
+        body = original.text().replace('src="static/widget.js"',
+                                       'src="static/widget.js" data-timeout="1500"')
+        route.fulfill(response=original, body=body)
+
+    page.route(page_url, short_timeout)
+    page.route("**/messages", lambda route: None)          # never answered
+    page.goto(page_url)
+    open_chat(page)
+    page.locator("#pk-input").fill("Co to jest Plus Kod?")
+    page.locator("#pk-input").press("Enter")
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=30_000)
+    assert "nie odpowiedział na czas" in alert.inner_text()
+    page.unroute("**/messages")
+    alert.get_by_role("button", name="Spróbuj ponownie").click()
+    page.locator(".pk-bot").nth(1).wait_for(timeout=60_000)
+    assert "cyfrowe hasło" in last_answer(page)
