@@ -1,8 +1,6 @@
 """The help page and its chat widget in a real browser (headless chromium) against the real
 servers."""
 
-import json
-
 import pytest
 
 from tests.conftest import ROOT, demo_directory_env, free_port
