@@ -76,8 +76,10 @@ CHROMIUM = Path(os.environ.get("PLUSKOD_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped on purpose: while Playwright's sync API is open, its event loop counts as
+    running in this thread, so any later test calling ``asyncio.run()`` would fail."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
