@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -160,9 +161,8 @@ class WebChatInput(InputChannel):
         return reply
 
     # --- conversation state ----------------------------------------------------------------
-    async def secret_input(self, request: Request, sender: Text) -> bool:
+    def secret_input(self, request: Request, tracker: Any) -> bool:
         """Whether a form is waiting for a code (the widget masks its field)."""
-        tracker = await self._tracker(request, sender)
         if tracker is None or not tracker.active_loop_name:
             return False
         secret_slots = getattr(self._store(request), "secret_slots", DEFAULT_SECRET_SLOTS)
@@ -175,22 +175,19 @@ class WebChatInput(InputChannel):
     async def _tracker(self, request: Request, sender: Text) -> Any:
         return await self._store(request).retrieve(sender)
 
-    async def transcript(self, request: Request, sender: Text) -> Optional[List[Dict]]:
+    @staticmethod
+    def transcript(tracker: Any) -> List[Dict]:
         """The stored conversation (codes already masked by the tracker store)."""
-        tracker = await self._tracker(request, sender)
-        if tracker is None:
-            return None
         out: List[Dict[Text, Any]] = []
         titles: Dict[Text, Text] = {}
-        for event in tracker.events:
-            kind = event.as_dict().get("event")
-            if kind == "user":
+        for event in tracker.events if tracker is not None else []:
+            if isinstance(event, UserUttered):
                 text = event.text or ""
                 if text.startswith("/"):  # a button: show its title, as when it was clicked
                     text = titles.get(text, "")
                 if text:
                     out.append({"from": "user", "text": text})
-            elif kind == "bot":
+            elif isinstance(event, BotUttered):
                 data = event.data or {}
                 item = bot_messages([{"text": event.text, "buttons": data.get("buttons")}])
                 for message in item:
@@ -255,9 +252,9 @@ class WebChatInput(InputChannel):
             early, sender = admit(request, conversation_id)
             if early is not None:
                 return early
-            messages = await channel.transcript(request, sender) or []
-            return reply(request, {"messages": messages,
-                                   "secret_input": await channel.secret_input(request, sender)})
+            tracker = await channel._tracker(request, sender)
+            return reply(request, {"messages": channel.transcript(tracker),
+                                   "secret_input": channel.secret_input(request, tracker)})
 
         @web.route("/conversations/<conversation_id>/messages", methods=["POST", "OPTIONS"])
         async def message(request: Request, conversation_id: Text) -> HTTPResponse:
@@ -280,8 +277,9 @@ class WebChatInput(InputChannel):
             collector = CollectingOutputChannel()
             await on_new_message(UserMessage(text, collector, sender,
                                              input_channel=channel.name()))
+            tracker = await channel._tracker(request, sender)
             return reply(request, {"messages": bot_messages(collector.messages),
-                                   "secret_input": await channel.secret_input(request, sender)})
+                                   "secret_input": channel.secret_input(request, tracker)})
 
         return web
 
