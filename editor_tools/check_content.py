@@ -7,7 +7,9 @@ faq/<topic> with at least MIN_EXAMPLES examples and its answer utter_faq/<topic>
 that every button payload is one the assistant accepts (see InputGuard in config.yml); and
 that every number in an answer appears in the sources (docs/sources/), so no price, phone
 number or deadline is invented (a prompt whose numbers only show a format, like
-"np. 600 100 200", says so with ``metadata: {numbers: format examples}``).
+"np. 600 100 200", says so with ``metadata: {numbers: format examples}``); and that no
+training example repeats a sentence of the held-out or development test sets (tests/nlu/),
+which would make the measured quality a lie.
 """
 
 from __future__ import annotations
@@ -21,8 +23,13 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 
 import yaml
 
+from pluskod.language.folding import fold
+
 ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 25
+#: sentences the model is measured on: never training examples
+TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/dev.yml")
+ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 COMMAND = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
 
@@ -120,6 +127,45 @@ def check_numbers(path: Path, responses: Dict[str, Any], allowed: Set[str],
                                        f"answers may only state what the sources say")
 
 
+def sentence_key(example: str) -> str:
+    """What makes two examples the same sentence: entity markup, case, Polish letters,
+    punctuation and spacing aside."""
+    text = fold(ANNOTATION.sub(r"\1", example).lower())
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def test_sentences(root: Path, report: Report) -> Dict[str, str]:
+    """Sentence key -> the test set it belongs to."""
+    found: Dict[str, str] = {}
+    for name in TEST_SETS:
+        path = root / name
+        if not path.exists():
+            continue
+        content = load_yaml(path, report) or {}
+        for block in content.get("nlu") or []:
+            if isinstance(block, dict):
+                for example in examples_of(block):
+                    found.setdefault(sentence_key(example), name)
+    return found
+
+
+def check_not_in_test_sets(path: Path, content: Dict[str, Any], tests: Dict[str, str],
+                           report: Report) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for block in content.get("nlu") or []:
+        if not isinstance(block, dict):
+            continue
+        for example in examples_of(block):
+            test_set = tests.get(sentence_key(example))
+            if test_set is None:
+                continue
+            line = next((n for n, text in enumerate(lines, 1)
+                         if text.strip() == f"- {example}"), None)
+            report.error(path, f"the example {example!r} is a sentence of the test set "
+                               f"{test_set}; write a training example of your own (a copied "
+                               f"test sentence makes the measured quality worthless)", line=line)
+
+
 def yaml_files(root: Path) -> Iterable[Path]:
     yield from sorted((root / "data").rglob("*.yml"))
     for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml"):
@@ -157,9 +203,12 @@ def check(root: Path = ROOT) -> Report:
             report.error(path, f"utter_faq/{topic} needs 'metadata: title:' (the question "
                                f"shown on suggestion buttons)")
 
+    tests = test_sentences(root, report)
     for path, content in parsed.items():
         if not isinstance(content, dict):
             continue
+        if path.parent == root / "data" or root / "data" in path.parents:
+            check_not_in_test_sets(path, content, tests, report)
         responses = content.get("responses") or {}
         if path.name in ("config.yml", "endpoints.yml", "credentials.yml"):
             continue
@@ -175,7 +224,8 @@ def main() -> int:
         for line in report.errors:
             print(f"  {line}", file=sys.stderr)
         return 1
-    print("Content check passed: YAML, FAQ topics, button payloads and numbers are fine.")
+    print("Content check passed: YAML, FAQ topics, button payloads, numbers and test-set "
+          "separation are fine.")
     return 0
 
 

@@ -5,15 +5,19 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
-from editor_tools.check_content import check
+from editor_tools.check_content import TEST_SETS, check, examples_of, sentence_key
+from pluskod.language.folding import fold
 
 
 @pytest.fixture
 def content(root, tmp_path):
     for name in ("data", "docs"):
         shutil.copytree(root / name, tmp_path / name)
-    for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml"):
+    for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml",
+                 "tests/nlu/heldout.yml", "tests/nlu/dev.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / name, tmp_path / name)
     return tmp_path
 
@@ -88,3 +92,35 @@ def test_the_command_line_prints_errors_without_a_traceback(content, root):
     assert result.returncode == 1
     assert "data/nlu/greet.yml:" in result.stderr and "Traceback" not in result.stderr
     assert script.exists()
+
+
+
+def first_example(path):
+    block = yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"][0]
+    return block["intent"], examples_of(block)[0]
+
+
+def line_of(path, example):
+    return path.read_text(encoding="utf-8").splitlines().index(f"    - {example}") + 1
+
+
+@pytest.mark.parametrize("test_set", TEST_SETS)
+def test_a_test_sentence_copied_into_training_is_refused(content, test_set):
+    intent, sentence = first_example(content / test_set)
+    topic = intent.split("/")[1]
+    path = content / f"data/faq/{topic}.yml"
+    # varied the way editors vary a sentence: case, Polish letters, punctuation
+    variant = fold(sentence).upper().rstrip("?!.") + " !"
+    edit(path, "  examples: |\n", f"  examples: |\n    - {variant}\n")
+    assert check(content).errors == [
+        f"data/faq/{topic}.yml:{line_of(path, variant)}: the example {variant!r} is a sentence "
+        f"of the test set {test_set}; write a training example of your own (a copied test "
+        f"sentence makes the measured quality worthless)"]
+
+
+def test_the_shipped_test_sets_share_no_sentence_with_each_other(root):
+    keys = []
+    for name in TEST_SETS:
+        content = yaml.safe_load((root / name).read_text(encoding="utf-8"))
+        keys.append({sentence_key(e) for block in content["nlu"] for e in examples_of(block)})
+    assert len(keys) == 2 and all(keys) and not keys[0] & keys[1]
