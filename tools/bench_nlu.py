@@ -3,9 +3,14 @@
     python -m tools.bench_nlu [--seeds 3]        (or: make bench-nlu)
 
 Trains the NLU part of config.yml and the `rasa init` default pipeline (language: pl) once per
-seed on data/, scores both on tests/nlu/heldout.yml, its diacritic-stripped copy and its
-typo'd copy, and prints medians over the seeds with the ratio ours / vanilla. Also writes
-reports/bench_nlu.md and reports/bench_nlu.json.
+seed on data/, scores both on the held-out set (tests/nlu/heldout.yml), its diacritic-stripped
+copy and its typo'd copy, and prints medians over the seeds with the ratio ours / vanilla.
+Also writes reports/bench_nlu.md and reports/bench_nlu.json.
+
+For choosing a setting, score on the development set instead, and try a variant of our
+config without training vanilla again:
+
+    python -m tools.bench_nlu --sets tests/nlu/dev.yml --pipelines ours --config variant.yml
 """
 
 from __future__ import annotations
@@ -45,8 +50,8 @@ VANILLA_PIPELINE = [
 SEEDED = {"DIETClassifier", "ResponseSelector"}
 
 
-def configs(seed: int) -> Dict[str, dict]:
-    ours = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+def configs(seed: int, config_path: Path = ROOT / "config.yml") -> Dict[str, dict]:
+    ours = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     ours.pop("policies", None)
     vanilla = {"recipe": "default.v1", "language": "pl", "assistant_id": "vanilla",
                "pipeline": copy.deepcopy(VANILLA_PIPELINE)}
@@ -57,68 +62,96 @@ def configs(seed: int) -> Dict[str, dict]:
     return {"vanilla": vanilla, "ours": ours}
 
 
-def train(config: dict, workdir: Path, name: str) -> float:
+def train(config: dict, workdir: Path, name: str, data: Path = ROOT / "data") -> float:
     config_path = workdir / f"{name}.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     started = time.perf_counter()
     subprocess.run(
         [str(Path(sys.executable).with_name("rasa")), "train", "nlu", "--config",
-         str(config_path), "--nlu", "data", "--out", str(workdir), "--fixed-model-name", name],
+         str(config_path), "--nlu", str(data), "--out", str(workdir), "--fixed-model-name", name],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
+HEADERS = {"vanilla": "vanilla (rasa init, pl)", "ours": "this pipeline"}
+
+
 def render(title: str, median: Dict[str, Dict[str, float]]) -> str:
-    """The Markdown table: medians of both pipelines and the ratio ours / vanilla (3 decimals,
-    so a one-utterance difference shows)."""
-    lines = [title, "",
-             "| metric | vanilla (rasa init, pl) | this pipeline | ratio ours/vanilla |",
-             "|---|---:|---:|---:|"]
-    for metric in median["ours"]:
-        v, o = median["vanilla"][metric], median["ours"][metric]
+    """The Markdown table: medians of each pipeline and, with both, the ratio ours / vanilla
+    (3 decimals, so a one-utterance difference shows)."""
+    names = [n for n in ("vanilla", "ours") if n in median]
+    both = len(names) == 2
+    header = "| metric | " + " | ".join(HEADERS[n] for n in names)
+    header += " | ratio ours/vanilla |" if both else " |"
+    lines = [title, "", header, "|---|" + "---:|" * (len(names) + both)]
+    for metric in median[names[-1]]:
         fmt = "{:.1f}" if metric in ("train_s", "parse_ms") else "{:.3f}"
-        ratio = f"{o / v:.3f}" if v else "n/a"
+        values = [median[n][metric] for n in names]
         label = {"train_s": "training time (s)", "parse_ms": "parse latency (ms)"}.get(metric, metric)
-        lines.append(f"| {label} | {fmt.format(v)} | {fmt.format(o)} | {ratio} |")
+        cells = [fmt.format(v) for v in values]
+        if both:
+            cells.append(f"{values[1] / values[0]:.3f}" if values[0] else "n/a")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--heldout", type=Path, default=ROOT / "tests/nlu/heldout.yml")
+    parser.add_argument("--sets", type=Path, nargs="+", default=[ROOT / "tests/nlu/heldout.yml"],
+                        help="test sets to score each trained model on (default: held-out)")
+    parser.add_argument("--pipelines", nargs="+", choices=["vanilla", "ours"],
+                        default=["vanilla", "ours"])
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
+                        help="our config (a variant to try; its policies are ignored)")
+    parser.add_argument("--data", type=Path, default=ROOT / "data",
+                        help="training data (both pipelines train on the same)")
+    parser.add_argument("--report", default="bench_nlu",
+                        help="name of the reports/<name>.md and .json written")
     args = parser.parse_args(argv)
 
-    examples = load_examples(args.heldout)
-    runs: Dict[str, List[dict]] = {"vanilla": [], "ours": []}
+    sets = {path: load_examples(path) for path in args.sets}
+    runs: Dict[str, Dict[str, List[dict]]] = {p.name: {n: [] for n in args.pipelines}
+                                              for p in args.sets}
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         workdir = Path(tmp)
         for seed in range(1, args.seeds + 1):
-            for name, config in configs(seed).items():
+            for name, config in configs(seed, args.config).items():
+                if name not in args.pipelines:
+                    continue
                 print(f"[bench] seed {seed}/{args.seeds}: training {name}…", flush=True)
-                seconds = train(config, workdir, f"{name}-{seed}")
-                results, latency = evaluate(workdir / f"{name}-{seed}.tar.gz", examples)
-                row = {"train_s": seconds, "parse_ms": latency * 1000}
-                for slice_name, scores in results.items():
-                    row[f"{slice_name}: accuracy"] = scores.accuracy
-                    row[f"{slice_name}: OOS rejection"] = scores.oos_rejection
-                runs[name].append(row)
-                print(f"[bench]   {name}: held-out accuracy "
-                      f"{row['held-out: accuracy']:.3f}, trained in {seconds:.0f} s", flush=True)
+                seconds = train(config, workdir, f"{name}-{seed}", args.data)
+                for path, examples in sets.items():
+                    results, latency = evaluate(workdir / f"{name}-{seed}.tar.gz", examples)
+                    row = {"train_s": seconds, "parse_ms": latency * 1000}
+                    for slice_name, scores in results.items():
+                        row[f"{slice_name}: accuracy"] = scores.accuracy
+                        row[f"{slice_name}: OOS rejection"] = scores.oos_rejection
+                    runs[path.name][name].append(row)
+                    print(f"[bench]   {name} on {path.name}: accuracy "
+                          f"{row['held-out: accuracy']:.3f} (no diacritics "
+                          f"{row['no diacritics: accuracy']:.3f}, typos "
+                          f"{row['typos: accuracy']:.3f}), OOS rejection "
+                          f"{row['held-out: OOS rejection']:.3f}; trained in {seconds:.0f} s",
+                          flush=True)
 
-    metrics = list(runs["ours"][0])
-    median = {n: {m: statistics.median(r[m] for r in rows) for m in metrics}
-              for n, rows in runs.items()}
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    title = (f"NLU benchmark on {args.heldout.name} ({len(examples)} utterances), medians over "
-             f"{args.seeds} seed(s); {machine}")
-    table = render(title, median)
-    print("\n" + table)
+    tables, medians = [], {}
+    for path, examples in sets.items():
+        by_pipeline = runs[path.name]
+        metrics = list(next(iter(by_pipeline.values()))[0])
+        medians[path.name] = {n: {m: statistics.median(r[m] for r in rows) for m in metrics}
+                              for n, rows in by_pipeline.items()}
+        title = (f"NLU benchmark on {path.name} ({len(examples)} utterances), medians over "
+                 f"{args.seeds} seed(s); {machine}")
+        tables.append(render(title, medians[path.name]))
+    print("\n" + "\n\n".join(tables))
     reports = ROOT / "reports"
     reports.mkdir(exist_ok=True)
-    (reports / "bench_nlu.md").write_text(table + "\n", encoding="utf-8")
-    (reports / "bench_nlu.json").write_text(json.dumps({"machine": machine, "runs": runs,
-                                                        "median": median}, indent=2))
+    (reports / f"{args.report}.md").write_text("\n\n".join(tables) + "\n", encoding="utf-8")
+    (reports / f"{args.report}.json").write_text(json.dumps(
+        {"machine": machine, "config": str(args.config), "runs": runs, "median": medians},
+        indent=2))
     return 0
 
 
