@@ -97,7 +97,8 @@ def render(title: str, median: Dict[str, Dict[str, float]]) -> str:
 
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=3, help="how many seeds")
+    parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--sets", type=Path, nargs="+", default=[ROOT / "tests/nlu/heldout.yml"],
                         help="test sets to score each trained model on (default: held-out)")
     parser.add_argument("--pipelines", nargs="+", choices=["vanilla", "ours"],
@@ -115,11 +116,11 @@ def main(argv: List[str] | None = None) -> int:
                                               for p in args.sets}
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         workdir = Path(tmp)
-        for seed in range(1, args.seeds + 1):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             for name, config in configs(seed, args.config).items():
                 if name not in args.pipelines:
                     continue
-                print(f"[bench] seed {seed}/{args.seeds}: training {name}…", flush=True)
+                print(f"[bench] seed {seed}: training {name}…", flush=True)
                 seconds = train(config, workdir, f"{name}-{seed}", args.data)
                 for path, examples in sets.items():
                     results, latency = evaluate(workdir / f"{name}-{seed}.tar.gz", examples)
