@@ -113,6 +113,11 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--report", default="bench_nlu",
                         help="name of the reports/<name>.md and .json written")
     args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error("--seeds must be 1 or more")
+    for path in [*args.sets, args.config, args.data]:
+        if not path.exists():
+            parser.error(f"{path} does not exist")
 
     sets = {path: load_examples(path) for path in args.sets}
     runs: Dict[str, Dict[str, List[dict]]] = {p.name: {n: [] for n in args.pipelines}

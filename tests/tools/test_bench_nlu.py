@@ -1,6 +1,9 @@
-"""The benchmark's table: medians side by side, and ratios precise enough to show one utterance."""
+"""The benchmark: its table (medians side by side, ratios precise enough to show one utterance)
+and its refusal of wrong arguments before any training."""
 
-from tools.bench_nlu import render
+import pytest
+
+from tools.bench_nlu import main, render
 
 
 def test_the_table_shows_medians_and_three_decimal_ratios():
@@ -17,3 +20,15 @@ def test_one_pipeline_alone_has_no_ratio_column():
     assert table[2] == "| metric | this pipeline |"
     assert table[3] == "|---|---:|"
     assert "| held-out: accuracy | 0.900 |" in table
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--sets", "tests/nlu/missing.yml"], "tests/nlu/missing.yml does not exist"),
+    (["--config", "no-such-config.yml"], "no-such-config.yml does not exist"),
+    (["--seeds", "0"], "--seeds must be 1 or more"),
+])
+def test_wrong_arguments_get_a_clear_error_before_any_training(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
