@@ -15,8 +15,7 @@ from pluskod.language.folding import fold
 def content(root, tmp_path):
     for name in ("data", "docs"):
         shutil.copytree(root / name, tmp_path / name)
-    for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml",
-                 "tests/nlu/heldout.yml", "tests/nlu/dev.yml"):
+    for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml", *TEST_SETS):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / name, tmp_path / name)
     return tmp_path
@@ -92,7 +91,6 @@ def test_the_command_line_prints_errors_without_a_traceback(content, root):
     assert result.returncode == 1
     assert "data/nlu/greet.yml:" in result.stderr and "Traceback" not in result.stderr
     assert script.exists()
-
 
 
 def first_example(path):
