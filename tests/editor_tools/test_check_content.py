@@ -1,5 +1,6 @@
 """The editors' check on a copy of the real content, broken the ways editors break it."""
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -122,6 +123,5 @@ def test_the_shipped_test_sets_share_no_sentence_with_each_other(root):
         content = yaml.safe_load((root / name).read_text(encoding="utf-8"))
         keys.append({sentence_key(e) for block in content["nlu"] for e in examples_of(block)})
     assert len(keys) == len(TEST_SETS) >= 2 and all(keys)
-    for i, first in enumerate(keys):
-        for second in keys[i + 1:]:
-            assert not first & second
+    for first, second in itertools.combinations(keys, 2):
+        assert not first & second
