@@ -28,8 +28,11 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
     output = tmp_path / "make-run.out"
     with open(output, "w") as out:
+        # started as a CI script or a `make test &` starts it: with SIGINT ignored, which the
+        # servers' supervisor must undo for Ctrl-C to work
         make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=root, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         deadline = time.monotonic() + 300
         while "Press Ctrl-C to stop." not in output.read_text():
