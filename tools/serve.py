@@ -186,11 +186,11 @@ def main(argv: List[str] | None = None) -> int:
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         log_dir=ROOT / "logs",
     )
-    signal.signal(signal.SIGTERM, _interrupt)
-    # A shell that starts a command in the background without job control (CI scripts,
-    # `make test &`) makes it ignore SIGINT, Python then installs no KeyboardInterrupt
-    # handler, and Ctrl-C / kill -INT would leave both servers running: take SIGINT back.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # SIGINT too: a shell that starts a command in the background without job control (CI
+    # scripts, `make test &`) makes it ignore SIGINT, and Python then installs no handler of
+    # its own, so Ctrl-C / kill -INT would leave both servers running.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _interrupt)
     print("[run] starting the action server and the Rasa server (about 30 s)…", flush=True)
     try:
         with running(servers, rasa=not args.shell):
