@@ -56,7 +56,7 @@ def main(argv: List[str] | None = None) -> int:
         print(f"[train] {args.model} is up to date (inputs unchanged).")
         return 0
 
-    print("[train] inputs changed: training (about 2.5–3 minutes on 2 cores)…", flush=True)
+    print("[train] inputs changed: training (about 3 minutes on 2 cores)…", flush=True)
     started = time.monotonic()
     rasa = Path(sys.executable).with_name("rasa")
     # `make train` runs the editors' content check first and `make test` runs
