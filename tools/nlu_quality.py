@@ -7,8 +7,8 @@ utterances went to which wrong label, writes reports/nlu_quality.json and exits 
 threshold in tests/nlu/thresholds.yml is not met.
 
 The misclassified sentences themselves are printed only with ``--show-errors``: settings and
-training data are chosen on tests/nlu/dev.yml and dev2.yml, and a held-out sentence that
-someone has read while tuning no longer measures how the assistant does on messages nobody
+training data are chosen on tests/nlu/dev.yml, dev2.yml and dev3.yml, and a held-out sentence
+that someone has read while tuning no longer measures how the assistant does on messages nobody
 planned for.
 """
 
@@ -42,7 +42,7 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=Path("reports/nlu_quality.json"))
     parser.add_argument("--show-errors", action="store_true",
                         help="also print the misclassified held-out sentences (spends the "
-                             "held-out set: tune on tests/nlu/dev.yml and dev2.yml instead)")
+                             "held-out set: tune on tests/nlu/dev*.yml instead)")
     args = parser.parse_args(argv)
 
     if not args.model.exists():
