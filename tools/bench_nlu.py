@@ -47,6 +47,7 @@ VANILLA_PIPELINE = [
     {"name": "ResponseSelector", "epochs": 100},
     {"name": "FallbackClassifier", "threshold": 0.3, "ambiguity_threshold": 0.1},
 ]
+#: Rasa's components that take a seed; ours that do say so with a `random_seed` in config.yml.
 SEEDED = {"DIETClassifier", "ResponseSelector"}
 
 
@@ -57,7 +58,7 @@ def configs(seed: int, config_path: Path = ROOT / "config.yml") -> Dict[str, dic
                "pipeline": copy.deepcopy(VANILLA_PIPELINE)}
     for config in (ours, vanilla):
         for component in config["pipeline"]:
-            if component["name"] in SEEDED:
+            if component["name"] in SEEDED or "random_seed" in component:
                 component["random_seed"] = seed
     return {"vanilla": vanilla, "ours": ours}
 

@@ -56,7 +56,7 @@ def main(argv: List[str] | None = None) -> int:
         print(f"[train] {args.model} is up to date (inputs unchanged).")
         return 0
 
-    print("[train] inputs changed: training (2–3 minutes on 2 cores)…", flush=True)
+    print("[train] inputs changed: training (about half a minute on 2 cores)…", flush=True)
     started = time.monotonic()
     # `make train` runs the editors' content check first and `make test` runs
     # `rasa data validate`; skipping Rasa's second validation here saves ~15 s. Rasa's CLI

@@ -3,7 +3,7 @@ and its refusal of wrong arguments before any training."""
 
 import pytest
 
-from tools.bench_nlu import main, render
+from tools.bench_nlu import configs, main, render
 
 
 def test_the_table_shows_medians_and_three_decimal_ratios():
@@ -32,3 +32,12 @@ def test_wrong_arguments_get_a_clear_error_before_any_training(args, message, ca
         main(args)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_each_seed_reaches_every_seeded_component_of_both_pipelines():
+    seeded = {name: [c for c in config["pipeline"] if "random_seed" in c]
+              for name, config in configs(7).items()}
+    assert {c["name"] for c in seeded["vanilla"]} == {"DIETClassifier", "ResponseSelector"}
+    assert "pluskod.nlu.linear_classifier.LinearIntentClassifier" in {
+        c["name"] for c in seeded["ours"]}
+    assert all(c["random_seed"] == 7 for cs in seeded.values() for c in cs)

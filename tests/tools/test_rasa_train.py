@@ -7,7 +7,7 @@ from rasa.engine.graph import GraphSchema, SchemaNode
 from rasa.engine.training.hooks import TrainingHook
 from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
 
-from tools.rasa_train import disable_training_cache
+from tools.rasa_train import KNOWN_WARNINGS, disable_training_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,3 +48,17 @@ def test_passes_its_arguments_to_rasas_cli():
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Rasa Version" in result.stdout and "3.6.21" in result.stdout
+
+
+@pytest.mark.slow
+def test_training_shows_none_of_the_validators_warnings_this_pipeline_makes_wrong(tmp_path):
+    # the NLU part of the project's own config and data, trained through the wrapper
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "rasa_train.py"), "train", "nlu", "--config",
+         "config.yml", "--nlu", "data", "--out", str(tmp_path), "--fixed-model-name", "nlu"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "nlu.tar.gz").exists()
+    output = result.stdout + result.stderr
+    for start in KNOWN_WARNINGS:
+        assert start not in output
