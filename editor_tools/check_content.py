@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 25
 #: sentences the model is measured on: never training examples
 TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/dev.yml", "tests/nlu/dev2.yml",
-             "tests/nlu/dev3.yml")
+             "tests/nlu/dev3.yml", "tests/nlu/dev4.yml")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 COMMAND = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
