@@ -7,7 +7,7 @@ utterances went to which wrong label, writes reports/nlu_quality.json and exits 
 threshold in tests/nlu/thresholds.yml is not met.
 
 The misclassified sentences themselves are printed only with ``--show-errors``: settings and
-training data are chosen on tests/nlu/dev.yml, dev2.yml and dev3.yml, and a held-out sentence
+training data are chosen on tests/nlu/dev.yml to dev4.yml, and a held-out sentence
 that someone has read while tuning no longer measures how the assistant does on messages nobody
 planned for.
 """

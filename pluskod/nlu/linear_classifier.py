@@ -173,12 +173,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     # --- prediction ---------------------------------------------------------------------
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if self.model is None or not self.lemma_text(message).strip():
+            text = self.lemma_text(message)
+            if self.model is None or not text.strip():
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
                             add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            probabilities = self.model.predict_proba([self.lemma_text(message)])[0]
+            probabilities = self.model.predict_proba([text])[0]
             label_probabilities = dict(zip(self.model.classes_, map(float, probabilities)))
             self._set_intent(message, label_probabilities)
             self._set_answer(message, label_probabilities)
