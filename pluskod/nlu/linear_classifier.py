@@ -1,6 +1,6 @@
 """Intents and FAQ answers from one linear model over TF-IDF n-grams of the folded lemmas.
 
-Why not DIET and the ResponseSelector: with 2 500 short examples, a linear SVM on word
+Why not DIET and the ResponseSelector: with about 2 700 short examples, a linear SVM on word
 (1-2) and character (2-4) n-grams, each block TF-IDF weighted and L2-normalised, read the
 development sets better than both (docs/nlu-history.md, 2026-12-01) and trains in seconds.
 The normalisation is what matters: the same model on Rasa's raw n-gram counts scored
