@@ -10,7 +10,7 @@ SPACY_DIR := build/spacy_pl_pluskod
 MODEL     := models/pluskod.tar.gz
 CHROMIUM  ?= /usr/bin/chromium
 DATA      := $(shell find data -name '*.yml' 2>/dev/null)
-LANG_SRC  := $(wildcard pluskod/language/*.py pluskod/language/*.yml)
+LANG_SRC  := $(wildcard pluskod/language/*.py pluskod/language/*.yml) pluskod/core/folding.py
 
 .PHONY: help install spacy browser train run shell test test-fast validate test-stories \
         nlu-quality bench-nlu check-content clean

@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 
 import yaml
 
-from pluskod.language.folding import fold
+from pluskod.core.folding import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 25

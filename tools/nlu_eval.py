@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple
 
-from pluskod.language.folding import fold
+from pluskod.core.folding import fold
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"

@@ -1,9 +1,10 @@
 """Train the model when - and only when - what it is made from has changed.
 
 The fingerprint is a SHA-256 over config.yml, domain.yml, data/, the graph components in
-pluskod/language, pluskod/nlu and pluskod/policies, the built spaCy pipeline and
-requirements.txt (channels, tracker stores and actions do not change the model). Rasa's own fingerprint ignores the code
-of custom components and the contents of the spaCy pipeline, so it cannot decide this.
+pluskod/language (with the folding it takes from the core), pluskod/nlu and pluskod/policies,
+the built spaCy pipeline and requirements.txt (channels, tracker stores and actions do not
+change the model). Rasa's own fingerprint ignores the code of custom components and the
+contents of the spaCy pipeline, so it cannot decide this.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from pathlib import Path
 from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "pluskod/language", "pluskod/nlu",
-          "pluskod/policies",
-          "build/spacy_pl_pluskod"]
+INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "pluskod/language",
+          "pluskod/core/folding.py", "pluskod/nlu", "pluskod/policies", "build/spacy_pl_pluskod"]
 
 
 def input_files(root: Path = ROOT, inputs: Iterable[str] = INPUTS) -> List[Path]:

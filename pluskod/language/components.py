@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 from spacy.util import filter_spans
 
-from pluskod.language.folding import fold
+from pluskod.core.folding import fold
 from pluskod.language.lemma_table import LemmaTable
 
 #: 9 digits, optionally grouped 3-3-3 by spaces or hyphens, optionally after +48 / 0048.

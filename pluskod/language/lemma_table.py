@@ -1,6 +1,6 @@
 """A compact Polish lemma table with one-letter typo correction.
 
-Keys and lemmas are stored *folded* (see :mod:`pluskod.language.folding`), so ``zapomnialem``
+Keys and lemmas are stored *folded* (see :mod:`pluskod.core.folding`), so ``zapomnialem``
 and ``zapomniałem`` find the same entry. The table is small (the inflections of the lemmas the
 training data uses) and loads in a fraction of a second, unlike the full PoliMorf tables.
 """
@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Set
 
-from pluskod.language.folding import fold
+from pluskod.core.folding import fold
 
 FORMAT_VERSION = 1
 

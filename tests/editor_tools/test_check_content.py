@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from editor_tools.check_content import TEST_SETS, check, examples_of, sentence_key
-from pluskod.language.folding import fold
+from pluskod.core.folding import fold
 
 
 @pytest.fixture

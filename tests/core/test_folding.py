@@ -1,4 +1,4 @@
-from pluskod.language.folding import fold
+from pluskod.core.folding import fold
 
 
 def test_every_polish_letter_folds_to_its_base_letter():
