@@ -2,11 +2,17 @@
 becomes active when the customer changes it.
 
 The form asks for the phone number, the temporary code (checked and counted exactly like a
-verification attempt), then the new code twice. No code is kept between turns:
+verification attempt), then the new code twice. No code is kept between turns, and nothing
+the activation relies on is a plain slot:
 
-* the temporary code is checked in the turn it is typed; what remains is ``activation_number``,
-  the number it was proven for (a custom slot that only this action sets, so neither a typed
-  ``/intent{...}`` nor a later phone number in the chat can redirect the activation);
+* the temporary code, once the directory confirmed it, becomes a sealed proof in
+  ``activation_proof`` (:mod:`pluskod.core.proofs`): bound to this conversation and session,
+  to the number, and to the version of the temporary code, and expiring when idle. The
+  activation applies to the proof's number only - never to a phone number typed or set later -
+  and only while the temporary code is still the one proven;
+* "the new code differs from the temporary one" is checked against the code as typed, kept
+  (hashed) inside the proof: nothing stored in the directory is compared, so the step is no
+  oracle;
 * the first new code is kept only as a salted, peppered argon2 hash (``new_plus_kod_seal``)
   to compare the confirmation with; the directory then stores its own hash and the temporary
   code stops working.
@@ -14,21 +20,26 @@ verification attempt), then the new code twice. No code is kept between turns:
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import MASK, DirectoryFormValidation, digits_of
-from actions.directory import Activation, Outcome
-from actions.security import weak_code_reason
+from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
+from pluskod.core.codes import digits_of, weak_code_reason
+from pluskod.core.directory import Activation, Outcome
+from pluskod.core.phones import parse_phone
+from pluskod.core.proofs import TEMPORARY, Proof
 
 #: purpose under which the first entry of the new code is sealed (see CodeHasher)
 SEAL_PURPOSE = "pending_kod5"
 ACTIVATION_SLOTS = ("plus_kod", "new_plus_kod", "new_plus_kod_confirmation",
-                    "new_plus_kod_seal", "activation_number", "verification_outcome")
+                    "new_plus_kod_seal", "activation_proof", "verification_outcome")
+#: what the form forgets when its proof no longer holds: it asks for the temporary code again
+START_OVER = {"plus_kod": None, "new_plus_kod": None, "new_plus_kod_confirmation": None,
+              "new_plus_kod_seal": None, "activation_proof": None}
 
 
 class ValidateActivationForm(DirectoryFormValidation):
@@ -36,10 +47,18 @@ class ValidateActivationForm(DirectoryFormValidation):
     ``new_plus_kod`` and ``new_plus_kod_confirmation``."""
 
     FINAL_OUTCOMES = frozenset({"activated", "already_active", "not_temporary", "locked",
-                                "prepaid", "too_many_failures"})
+                                "prepaid", "too_many_failures", "client_blocked"})
 
     def name(self) -> Text:
         return "validate_activation_form"
+
+    def _proof(self, tracker: Tracker) -> Optional[Proof]:
+        return self.sealer.open(tracker.get_slot("activation_proof"), sender_id=tracker.sender_id,
+                                session=session_started_at(tracker), scopes=(TEMPORARY,))
+
+    def _start_over(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        dispatcher.utter_message(response="utter_activation_start_over")
+        return dict(START_OVER)
 
     def validate_plus_kod(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -48,43 +67,48 @@ class ValidateActivationForm(DirectoryFormValidation):
         if result is None:
             return failed
         if result.outcome is Outcome.TEMPORARY:
-            return {"plus_kod": MASK, "activation_number": tracker.get_slot("phone_number"),
-                    "code_failures": 0}
-        return {"plus_kod": MASK, "verification_outcome": "already_active", "code_failures": 0}
+            proof = self.sealer.seal(
+                sender_id=tracker.sender_id, session=session_started_at(tracker),
+                msisdn=parse_phone(tracker.get_slot("phone_number")), scope=TEMPORARY,
+                version=result.version, typed_code=digits_of(str(value)))
+            return {"plus_kod": MASK, "activation_proof": proof}
+        return {"plus_kod": MASK, "verification_outcome": "already_active"}
 
     def validate_new_plus_kod(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        number = tracker.get_slot("activation_number")
-        if not number:  # the temporary code was not proven in this conversation
-            return {"new_plus_kod": None, "plus_kod": None}
+        proof = self._proof(tracker)
+        if proof is None:  # not proven in this conversation and session, or idle too long
+            return self._start_over(dispatcher)
         code = digits_of(str(value) if value is not None else None)
-        reason = weak_code_reason(code, number)
-        if reason is None and self.directory.is_current_kod5(number, code):
+        reason = weak_code_reason(code, proof.msisdn)
+        if reason is None and self.sealer.is_proven_code(proof, code):
             reason = "same_as_current"
         if reason:
             dispatcher.utter_message(response=f"utter_new_code_{reason}")
             return {"new_plus_kod": None}
-        seal = self.directory.hasher.hash(SEAL_PURPOSE, number, code)
-        return {"new_plus_kod": MASK, "new_plus_kod_seal": seal}
+        seal = self.directory.hasher.hash(SEAL_PURPOSE, f"{tracker.sender_id}:{proof.msisdn}",
+                                          code)
+        return {"new_plus_kod": MASK, "new_plus_kod_seal": seal,
+                "activation_proof": self.sealer.renewed(proof, tracker.sender_id)}
 
     def validate_new_plus_kod_confirmation(self, value: Any, dispatcher: CollectingDispatcher,
                                            tracker: Tracker, domain: DomainDict
                                            ) -> Dict[Text, Any]:
-        number = tracker.get_slot("activation_number")
+        proof = self._proof(tracker)
+        if proof is None:
+            return self._start_over(dispatcher)
         seal = tracker.get_slot("new_plus_kod_seal")
         code = digits_of(str(value) if value is not None else None)
-        if not (number and seal and len(code) == 5
-                and self.directory.hasher.verify(seal, SEAL_PURPOSE, number, code)):
+        if not (seal and len(code) == 5 and self.directory.hasher.verify(
+                seal, SEAL_PURPOSE, f"{tracker.sender_id}:{proof.msisdn}", code)):
             dispatcher.utter_message(response="utter_new_code_mismatch")
             return {"new_plus_kod": None, "new_plus_kod_confirmation": None,
                     "new_plus_kod_seal": None}
-        outcome = self.directory.activate_kod5(number, code)
-        if outcome is Activation.SAME_AS_CURRENT:  # checked before; only a concurrent change
-            dispatcher.utter_message(response="utter_new_code_same_as_current")
-            return {"new_plus_kod": None, "new_plus_kod_confirmation": None,
-                    "new_plus_kod_seal": None}
+        outcome = self.directory.activate_kod5(proof.msisdn, proof.version, code)
+        if outcome is Activation.STALE:  # the temporary code was set again meanwhile
+            return self._start_over(dispatcher)
         return {"new_plus_kod_confirmation": MASK, "new_plus_kod_seal": None,
-                "verification_outcome": outcome.value}
+                "activation_proof": None, "verification_outcome": outcome.value}
 
 
 class ActionFinishActivation(Action):
@@ -96,6 +120,7 @@ class ActionFinishActivation(Action):
         "not_temporary": "utter_nothing_to_activate",
         "locked": "utter_code_locked",
         "too_many_failures": "utter_too_many_failures",
+        "client_blocked": "utter_client_blocked",
     }
 
     def name(self) -> Text:

@@ -1,34 +1,72 @@
 """What the verification and activation forms share.
 
 Both ask for a phone number (prepaid numbers are refused before any code is asked) and then a
-code that the directory checks and counts. The counting lives here once: a wrong code and an
-unknown number fail alike, a lock ends the form, and a conversation that failed
-``CONVERSATION_LIMIT`` times, on any numbers, stops taking codes.
+code that the directory compares and counts (:meth:`CustomerDirectory.check_code`): against
+the code's owner, this conversation and this client, all on the server, so no slot, event or
+API call can reset a count. A wrong code and an unknown number fail alike.
+
+What a success grants is a sealed proof (:mod:`pluskod.core.proofs`) in a slot that only these
+actions write; whatever later relies on it opens the proof again, bound to this conversation,
+its session, the number and the code's version. No slot is trusted on its own.
 """
 
 from __future__ import annotations
 
 import abc
-import re
+import os
+from datetime import timedelta
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.directory import PREPAID, Outcome, Verification, directory_from_env
-from actions.security import normalize_phone
-from pluskod.masking import MASK  # what a slot holds once its code was checked
+from pluskod.core.clients import CLIENT_METADATA, UNKNOWN
+from pluskod.core.codes import digits_of
+from pluskod.core.directory import (PREPAID, Asker, CustomerDirectory, Outcome, Verification,
+                                    directory_from_env)
+from pluskod.core.masking import MASK  # what a slot holds once its code was checked
+from pluskod.core.phones import parse_phone
+from pluskod.core.proofs import ProofSealer
 
-CONVERSATION_LIMIT = 5
+PROOF_IDLE_ENV = "PLUSKOD_PROOF_IDLE_MINUTES"
+
+#: verification_outcome for each outcome that ends a form without a proof
+FAILED_OUTCOMES = {Outcome.LOCKED: "locked", Outcome.TOO_MANY: "too_many_failures",
+                   Outcome.CLIENT_BLOCKED: "client_blocked"}
 
 
-def digits_of(text: Optional[Text]) -> Text:
-    return re.sub(r"\D", "", text or "")
+@lru_cache(maxsize=1)
+def sealer_from_env() -> ProofSealer:
+    minutes = float(os.environ.get(PROOF_IDLE_ENV, "10"))
+    if minutes <= 0:
+        raise ValueError(f"{PROOF_IDLE_ENV} must be greater than 0")
+    return ProofSealer(directory_from_env().hasher, idle=timedelta(minutes=minutes))
+
+
+def session_started_at(tracker: Tracker) -> float:
+    """When the conversation's current session started (proofs are bound to it)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "session_started":
+            return float(event.get("timestamp") or 0.0)
+    return 0.0
+
+
+def asker_of(tracker: Tracker) -> Asker:
+    """The conversation and the client (its pseudonym, from the channel) of the message."""
+    client = UNKNOWN
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            value = metadata.get(CLIENT_METADATA) if isinstance(metadata, dict) else None
+            client = value if isinstance(value, str) and value else UNKNOWN
+            break
+    return Asker(conversation=tracker.sender_id, client=client)
 
 
 class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
-    """Base of the forms that check codes against :class:`actions.directory.CustomerDirectory`.
+    """Base of the forms that check codes against :class:`CustomerDirectory`.
 
     ``verification_outcome`` (set only by actions) ends a form once it holds one of
     ``FINAL_OUTCOMES``. Abstract, so rasa-sdk does not register it as an action itself.
@@ -36,12 +74,17 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
 
     FINAL_OUTCOMES: frozenset = frozenset()
 
-    def __init__(self, directory=None) -> None:
-        self._directory = directory
+    def __init__(self, directory: Optional[CustomerDirectory] = None,
+                 sealer: Optional[ProofSealer] = None) -> None:
+        self._directory, self._sealer = directory, sealer
 
     @property
-    def directory(self):
+    def directory(self) -> CustomerDirectory:
         return self._directory or directory_from_env()
+
+    @property
+    def sealer(self) -> ProofSealer:
+        return self._sealer or sealer_from_env()
 
     @abc.abstractmethod
     def name(self) -> Text:
@@ -55,7 +98,7 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
 
     def validate_phone_number(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        number = normalize_phone(str(value) if value is not None else None)
+        number = parse_phone(str(value) if value is not None else None)
         if number is None:
             dispatcher.utter_message(response="utter_phone_number_invalid")
             return {"phone_number": None}
@@ -70,32 +113,21 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
                          dispatcher: CollectingDispatcher, tracker: Tracker
                          ) -> Tuple[Optional[Verification], Dict[Text, Any]]:
         """Check what was typed for ``plus_kod``; a code of the wrong length is asked again
-        with ``format_response`` and costs no attempt. Returns as :meth:`counted_check`."""
+        with ``format_response`` and costs no attempt (it compares nothing).
+
+        Returns the verification when the code was right (verified or temporary); otherwise
+        ``None`` and the slots that record the failure (the form asks again, or ends)."""
+        number = parse_phone(tracker.get_slot("phone_number"))
+        if number is None:  # no number was given in this form: ask for it first
+            return None, {"plus_kod": None, "phone_number": None}
         code = digits_of(str(value) if value is not None else None)
         if len(code) not in lengths:
             dispatcher.utter_message(response=format_response)
             return None, {"plus_kod": None}
-        return self.counted_check(code, dispatcher, tracker)
-
-    def counted_check(self, code: Text, dispatcher: CollectingDispatcher,
-                      tracker: Tracker) -> Tuple[Optional[Verification], Dict[Text, Any]]:
-        """Check ``code`` for the form's phone number.
-
-        Returns the verification when the code was right (verified or temporary); otherwise
-        ``None`` and the slots that record the failure (the form asks again, or ends on a lock
-        or the conversation limit)."""
-        failures = int(tracker.get_slot("code_failures") or 0)
-        if failures >= CONVERSATION_LIMIT:
-            return None, {"plus_kod": MASK, "verification_outcome": "too_many_failures"}
-        result = self.directory.check_code(tracker.get_slot("phone_number"), code)
+        result = self.directory.check_code(number, code, asker_of(tracker))
         if result.outcome in (Outcome.VERIFIED, Outcome.TEMPORARY):
             return result, {}
-        failures += 1
-        if result.outcome is Outcome.LOCKED:
-            return None, {"plus_kod": MASK, "verification_outcome": "locked",
-                          "code_failures": failures}
-        if failures >= CONVERSATION_LIMIT:
-            return None, {"plus_kod": MASK, "verification_outcome": "too_many_failures",
-                          "code_failures": failures}
+        if result.outcome in FAILED_OUTCOMES:
+            return None, {"plus_kod": MASK, "verification_outcome": FAILED_OUTCOMES[result.outcome]}
         dispatcher.utter_message(response="utter_plus_kod_wrong")
-        return None, {"plus_kod": None, "code_failures": failures}
+        return None, {"plus_kod": None}

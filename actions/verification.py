@@ -2,33 +2,48 @@
 the directory.
 
 * Prepaid numbers (na Kartę, Mix) are refused before any code is asked.
-* An unknown number is treated exactly like a known one: same messages, counted attempts,
-  same hashing work (see :class:`actions.directory.CustomerDirectory`).
+* An unknown number is treated exactly like a known one: same messages, same counting, same
+  work (see :class:`pluskod.core.directory.CustomerDirectory`).
 * The code is checked in the turn it is typed and never kept: the slot is replaced by a mask,
   and the redacting tracker store masks the message itself.
-* A conversation that failed ``CONVERSATION_LIMIT`` times, on any numbers, stops taking codes.
+* A right code leaves a sealed proof in ``verification_proof``: that, not any slot, is what
+  says the customer is verified, for which number and scope, until it expires.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import CONVERSATION_LIMIT, MASK, DirectoryFormValidation
-from actions.directory import Outcome
+from actions.code_forms import (MASK, DirectoryFormValidation, sealer_from_env,
+                                session_started_at)
+from pluskod.core.directory import CustomerDirectory, Outcome, directory_from_env
+from pluskod.core.phones import parse_phone
+from pluskod.core.proofs import ACCOUNT, NUMBER, Proof, ProofSealer
 
-__all__ = ["CONVERSATION_LIMIT", "ValidateVerificationForm", "ActionFinishVerification"]
+__all__ = ["ValidateVerificationForm", "ActionFinishVerification", "verified_proof"]
+
+
+def verified_proof(tracker: Tracker, directory: CustomerDirectory,
+                   sealer: ProofSealer) -> Optional[Proof]:
+    """The conversation's proof of a verified code, if it is sealed for this conversation and
+    session, has not expired and its code has not changed since; else ``None``."""
+    proof = sealer.open(tracker.get_slot("verification_proof"), sender_id=tracker.sender_id,
+                        session=session_started_at(tracker), scopes=(ACCOUNT, NUMBER))
+    if proof is None or directory.current_version(proof.msisdn, proof.scope) != proof.version:
+        return None
+    return proof
 
 
 class ValidateVerificationForm(DirectoryFormValidation):
     """Validates ``verification_form``: ``phone_number`` then ``plus_kod``."""
 
     FINAL_OUTCOMES = frozenset({"verified", "temporary", "locked", "prepaid",
-                                "too_many_failures"})
+                                "too_many_failures", "client_blocked"})
 
     def name(self) -> Text:
         return "validate_verification_form"
@@ -40,21 +55,29 @@ class ValidateVerificationForm(DirectoryFormValidation):
         if result is None:
             return failed
         if result.outcome is Outcome.TEMPORARY:
-            return {"plus_kod": MASK, "verification_outcome": "temporary", "code_failures": 0}
-        return {"plus_kod": MASK, "verified": True, "verified_scope": result.scope,
-                "verification_outcome": "verified", "code_failures": 0}
+            return {"plus_kod": MASK, "verification_outcome": "temporary"}
+        proof = self.sealer.seal(sender_id=tracker.sender_id, session=session_started_at(tracker),
+                                 msisdn=parse_phone(tracker.get_slot("phone_number")),
+                                 scope=result.scope, version=result.version)
+        return {"plus_kod": MASK, "verification_proof": proof, "verification_outcome": "verified"}
 
 
 class ActionFinishVerification(Action):
-    """Says what the outcome means and what the customer may do now; forgets the code."""
+    """Says what the outcome means and what the customer may do now; forgets the code.
+
+    "Verified" is said only when the proof holds (not because a slot says so)."""
 
     MESSAGES = {
-        ("verified", "account"): "utter_verified_kod5",
-        ("verified", "number"): "utter_verified_kod4",
-        ("temporary", None): "utter_code_temporary",
-        ("locked", None): "utter_code_locked",
-        ("too_many_failures", None): "utter_too_many_failures",
+        "temporary": "utter_code_temporary",
+        "locked": "utter_code_locked",
+        "too_many_failures": "utter_too_many_failures",
+        "client_blocked": "utter_client_blocked",
     }
+    VERIFIED = {ACCOUNT: "utter_verified_kod5", NUMBER: "utter_verified_kod4"}
+
+    def __init__(self, directory: Optional[CustomerDirectory] = None,
+                 sealer: Optional[ProofSealer] = None) -> None:
+        self._directory, self._sealer = directory, sealer
 
     def name(self) -> Text:
         return "action_finish_verification"
@@ -62,8 +85,11 @@ class ActionFinishVerification(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         outcome = tracker.get_slot("verification_outcome")
-        scope = tracker.get_slot("verified_scope") if outcome == "verified" else None
-        response = self.MESSAGES.get((outcome, scope))
+        response = self.MESSAGES.get(outcome)
+        if outcome == "verified":
+            proof = verified_proof(tracker, self._directory or directory_from_env(),
+                                   self._sealer or sealer_from_env())
+            response = self.VERIFIED[proof.scope] if proof else None
         if response:
             dispatcher.utter_message(response=response)
         return [SlotSet("plus_kod", None), SlotSet("verification_outcome", None)]

@@ -1,11 +1,26 @@
-"""Shared fixtures: real objects built from the project's own files."""
+"""Shared fixtures: real objects built from the project's own files.
+
+PostgreSQL tests (marker ``postgres``) use ``PLUSKOD_TEST_POSTGRES_URL`` (default: the local
+server this machine kind starts, ``postgresql://root@127.0.0.1:5432/test``), each in a schema
+of its own that is dropped afterwards. Without a server they fail with a message saying how
+to point them elsewhere or deselect them (``-m "not postgres"``); they are never skipped.
+"""
 
 import os
+import signal
 import socket
+import subprocess
+import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
+from pluskod.core.directory import Asker, CustomerDirectory, LockoutPolicy, seed_demo
+from pluskod.core.hashing import CodeHasher
 from tools.serve import Servers, running
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +46,55 @@ def polish_nlp(tmp_path_factory):
     return spacy.load(path)
 
 
+POSTGRES_URL = os.environ.get("PLUSKOD_TEST_POSTGRES_URL",
+                              "postgresql://root@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_url():
+    schema = f"pluskod_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(POSTGRES_URL, future=True)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} ({error.orig}). Start it, "
+                    f"set PLUSKOD_TEST_POSTGRES_URL, or deselect with -m 'not postgres'.",
+                    pytrace=False)
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def directory_url(request, tmp_path):
+    """The same tests on both backends the directory supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'directory.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+#: a fast hasher for tests: the same code path as the real one, with cheap parameters
+FAST_HASHER = CodeHasher(b"d" * 64, time_cost=1, memory_cost=8192)
+
+
+def asker(conversation: str = "conversation", client: str = "client") -> Asker:
+    return Asker(conversation=conversation, client=client)
+
+
+@pytest.fixture
+def demo_directory(tmp_path):
+    """The README's demo directory in a SQLite file (a fast hasher: same code path)."""
+    directory = CustomerDirectory(f"sqlite:///{tmp_path / 'demo.db'}", FAST_HASHER,
+                                  LockoutPolicy())
+    directory.create_schema()
+    seed_demo(directory)
+    return directory
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     if not MODEL.exists():
@@ -49,9 +113,11 @@ def free_port() -> int:
 
 
 def demo_directory_env(folder):
-    """A fresh demo directory and pepper in ``folder`` (nothing written to the repo)."""
+    """A fresh demo directory, pepper and API secret in ``folder`` (nothing written to the
+    repo)."""
     return {"PLUSKOD_DIRECTORY_URL": f"sqlite:///{folder / 'directory.db'}",
-            "PLUSKOD_SEED_DEMO": "1", "PLUSKOD_PEPPER_FILE": str(folder / "pepper")}
+            "PLUSKOD_SEED_DEMO": "1", "PLUSKOD_PEPPER_FILE": str(folder / "pepper"),
+            "PLUSKOD_JWT_SECRET_FILE": str(folder / "jwt-secret")}
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +131,31 @@ def servers(trained_model, tmp_path_factory):
                                "PLUSKOD_WEB_ALLOWED_ORIGINS": PARTNER_ORIGIN})
     with running(setup) as started:
         yield started
+
+
+@contextmanager
+def make_run(root: Path, env: dict, output: Path):
+    """``make run`` as a person starts it (as a CI script would: with SIGINT ignored, which
+    the servers' supervisor must undo for Ctrl-C to work), until it printed its banner; then
+    Ctrl-C. Yields the process."""
+    with open(output, "w") as out:
+        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=root, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        deadline = time.monotonic() + 300
+        while "Press Ctrl-C to stop." not in output.read_text():
+            assert make.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, output.read_text()
+            time.sleep(1)
+        yield make
+    finally:
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGINT)          # what Ctrl-C in the terminal does
+            try:
+                make.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(make.pid, signal.SIGKILL)
 
 
 # --- browser (Playwright for Python driving Debian's chromium, headless, offline) -----------

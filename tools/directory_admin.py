@@ -4,6 +4,7 @@
     python -m tools.directory_admin set-temporary ACCOUNT      (the code is read from stdin)
     python -m tools.directory_admin unlock 600100200
     python -m tools.directory_admin status 600100200
+    python -m tools.directory_admin purge                       (attempt rows that expired)
 
 The directory URL comes from ``--url`` or ``PLUSKOD_DIRECTORY_URL`` (default: the SQLite file
 the assistant uses). CSV columns: number, offer_type, account, kod5, kod5_state, kod4 (codes
@@ -22,12 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pluskod.core.codes import is_trivial
+from pluskod.core.directory import (DEFAULT_URL, OFFER_TYPES, PREPAID, CustomerDirectory,
+                                    policy_from_env)
+from pluskod.core.hashing import CodeHasher
+from pluskod.core.phones import parse_phone
+from pluskod.core.secrets import PEPPER
 
-from actions.directory import OFFER_TYPES, PREPAID, CustomerDirectory  # noqa: E402
-from actions.security import CodeHasher, is_trivial, load_pepper, normalize_phone  # noqa: E402
-
-DEFAULT_URL = "sqlite:///var/directory.db"
 COLUMNS = ("number", "offer_type", "account", "kod5", "kod5_state", "kod4")
 
 
@@ -50,7 +52,7 @@ def parse_row(line: int, raw: Dict[str, str]) -> Row:
         value = (raw.get(name) or "").strip()
         return value or None
 
-    number = normalize_phone(field("number"))
+    number = parse_phone(field("number"))
     if number is None:
         raise InputError(f"line {line}: 'number' is not a 9-digit phone number")
     offer = field("offer_type")
@@ -111,7 +113,7 @@ def import_rows(directory: CustomerDirectory, rows: List[Row]) -> int:
 
 
 def open_directory(url: str) -> CustomerDirectory:
-    directory = CustomerDirectory(url, CodeHasher(load_pepper()))
+    directory = CustomerDirectory(url, CodeHasher(PEPPER.load()), policy_from_env())
     directory.create_schema()
     return directory
 
@@ -124,6 +126,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands.add_parser("set-temporary").add_argument("account")
     commands.add_parser("unlock").add_argument("number")
     commands.add_parser("status").add_argument("number")
+    commands.add_parser("purge")
     args = parser.parse_args(argv)
 
     try:
@@ -139,21 +142,26 @@ def main(argv: Optional[List[str]] = None) -> int:
             if not open_directory(args.url).set_temporary_kod5(args.account, code):
                 raise InputError(f"no account {args.account!r}")
             print(f"Account {args.account}: temporary Kod 5 set (the customer must change it).")
+        elif args.command == "purge":
+            removed = open_directory(args.url).purge_expired()
+            print(f"Removed {removed} expired attempt row(s).")
         else:
-            number = normalize_phone(args.number)
+            number = parse_phone(args.number)
             if number is None:
                 raise InputError("NUMBER must be a 9-digit phone number")
             directory = open_directory(args.url)
             if args.command == "unlock":
                 directory.unlock(number)
-                print(f"{number}: unlocked.")
+                print(f"{number}: unlocked (Plus Kod 5 of its account and Plus Kod 4).")
             else:
-                state = directory.lock_state(number)
-                if state is None or not state.locked_until:
-                    failures = state.failures if state else 0
-                    print(f"{number}: not locked ({failures} recent failed attempt(s)).")
-                else:
-                    print(f"{number}: locked until {state.locked_until:%Y-%m-%d %H:%M:%S} UTC.")
+                for state in directory.lock_state(number):
+                    code = "Plus Kod 5 (account)" if state.name == "kod5" else "Plus Kod 4"
+                    if state.locked_until:
+                        print(f"{number} {code}: locked until "
+                              f"{state.locked_until:%Y-%m-%d %H:%M:%S} UTC.")
+                    else:
+                        print(f"{number} {code}: not locked ({state.failures} recent failed "
+                              f"attempt(s)).")
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,13 +1,17 @@
-"""Verification actions with real rasa_sdk objects and a real SQLite directory."""
+"""Verification actions with real rasa_sdk objects, a real SQLite directory and real proofs."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.verification import (ActionFinishVerification, ValidateVerificationForm,
-                                  CONVERSATION_LIMIT)
-from tests.actions.conftest import form_tracker
+from actions.verification import ActionFinishVerification, ValidateVerificationForm
+from pluskod.core.directory import CustomerDirectory, Limit, LockoutPolicy, seed_demo
+from pluskod.core.masking import MASK
+from pluskod.core.proofs import ACCOUNT, NUMBER
+from tests.actions.conftest import SESSION, form_tracker
+from tests.conftest import FAST_HASHER
 
 
 @pytest.fixture
@@ -16,8 +20,8 @@ def directory(demo_directory):
 
 
 @pytest.fixture
-def form(directory):
-    return ValidateVerificationForm(directory)
+def form(directory, sealer):
+    return ValidateVerificationForm(directory, sealer)
 
 
 def tracker(**slots):
@@ -36,13 +40,21 @@ def code(form, text, number="600100200", **slots):
     return result, [m["response"] for m in dispatcher.messages]
 
 
+def finish(directory, sealer, **slots):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionFinishVerification(directory, sealer).run(
+        dispatcher, tracker(**slots), {}))
+    return [m["response"] for m in dispatcher.messages], events
+
+
 @pytest.mark.parametrize("text", ["600100200", "600 100 200", "600-100-200", "+48 600 100 200",
-                                  "0048600100200"])
+                                  "0048600100200", "600.100.200", "６００１００２００"])
 def test_every_phone_format_is_accepted(form, text):
     assert phone(form, text) == ({"phone_number": "600100200"}, [])
 
 
-@pytest.mark.parametrize("text", ["60010020", "abc", "600 100 200 300", '/inform{"x": 1}'])
+@pytest.mark.parametrize("text", ["60010020", "abc", "600 100 200 300", '/inform{"x": 1}',
+                                  "48213", "48213 7391"])
 def test_anything_else_is_asked_again(form, text):
     assert phone(form, text) == ({"phone_number": None}, ["utter_phone_number_invalid"])
 
@@ -58,48 +70,83 @@ def test_an_unknown_number_is_accepted_like_a_known_one(form):
     assert phone(form, "699 999 999") == ({"phone_number": "699999999"}, [])
 
 
-@pytest.mark.parametrize("number, kod, scope", [("600100200", "48213", "account"),
-                                                ("600100201", "48213", "account"),
-                                                ("600100200", "7391", "number"),
-                                                ("600100201", "2846", "number"),
-                                                ("600200300", "1357", "number")])
-def test_right_codes_verify_with_their_scope(form, number, kod, scope):
+@pytest.mark.parametrize("number, kod, scope", [("600100200", "48213", ACCOUNT),
+                                                ("600100201", "48213", ACCOUNT),
+                                                ("600100200", "7391", NUMBER),
+                                                ("600100201", "2846", NUMBER),
+                                                ("600200300", "1357", NUMBER)])
+def test_right_codes_leave_a_proof_of_their_scope(form, sealer, number, kod, scope):
     result, said = code(form, kod, number)
-    assert result["verified"] is True and result["verified_scope"] == scope
-    assert result["plus_kod"] != kod and said == []
+    assert said == [] and result["plus_kod"] == MASK
+    assert result["verification_outcome"] == "verified"
+    proof = sealer.open(result["verification_proof"], sender_id="conversation-1",
+                        session=SESSION)
+    assert (proof.msisdn, proof.scope) == (number, scope)
+    assert kod not in result["verification_proof"]
 
 
 def test_a_temporary_kod5_does_not_verify(form):
     result, _ = code(form, "55120", "600200300")
-    assert result["verification_outcome"] == "temporary" and "verified" not in result
+    assert result == {"plus_kod": MASK, "verification_outcome": "temporary"}
 
 
 def test_unknown_number_and_wrong_code_look_the_same(form):
     wrong = code(form, "11112", "600100200")
     unknown = code(form, "11112", "699999999")
-    assert wrong == unknown == ({"plus_kod": None, "code_failures": 1}, ["utter_plus_kod_wrong"])
+    assert wrong == unknown == ({"plus_kod": None}, ["utter_plus_kod_wrong"])
 
 
-def test_three_wrong_codes_lock_the_number(form):
-    outcomes = [code(form, "11112", code_failures=i)[0] for i in range(3)]
-    assert outcomes[-1]["verification_outcome"] == "locked"
-    result, _ = code(form, "48213")                      # right code, still locked
+def test_three_wrong_codes_lock_the_account_even_from_new_conversations(form):
+    results = [form.validate_plus_kod("11112", CollectingDispatcher(), form_tracker(
+        "verification_form", sender=f"c{n}", phone_number="600100200"), {}) for n in range(3)]
+    assert results[-1] == {"plus_kod": MASK, "verification_outcome": "locked"}
+    result, _ = code(form, "48213", "600100201")        # the right code, on the other number
     assert result["verification_outcome"] == "locked"
 
 
-def test_the_conversation_stops_taking_codes_after_its_limit(form):
-    result, said = code(form, "48213", code_failures=CONVERSATION_LIMIT)
-    assert result["verification_outcome"] == "too_many_failures" and said == []
+def test_the_conversation_stops_taking_codes_and_a_success_does_not_reset_it(form):
+    numbers = ["600100200", "600100201", "699999999", "600200300", "699999998"]
+    code(form, "7391", "600100200")                        # a success first
+    results = [code(form, "11223", n)[0] for n in numbers]
+    assert results[:4] == [{"plus_kod": None}] * 4
+    assert results[4] == {"plus_kod": MASK, "verification_outcome": "too_many_failures"}
+    assert code(form, "48213")[0]["verification_outcome"] == "too_many_failures"
 
 
-@pytest.mark.parametrize("text", ["", "12", "123456", '/inform{"verified": true}'])
-def test_malformed_codes_are_not_attempts(form, text):
+def test_a_client_is_counted_across_conversations(directory_url, sealer):
+    directory = CustomerDirectory(directory_url, FAST_HASHER, LockoutPolicy(
+        client=Limit(3, timedelta(hours=1), timedelta(hours=1))))
+    directory.create_schema()
+    seed_demo(directory)
+    form = ValidateVerificationForm(directory, sealer)
+
+    def attempt(sender, client, number, kod):
+        return form.validate_plus_kod(kod, CollectingDispatcher(), form_tracker(
+            "verification_form", sender=sender, client=client, phone_number=number), {})
+
+    results = [attempt(f"c{n}", "attacker", f"69900000{n}", "11111") for n in range(3)]
+    assert results[-1] == {"plus_kod": MASK, "verification_outcome": "client_blocked"}
+    assert attempt("c9", "attacker", "600100200", "48213")["verification_outcome"] == \
+        "client_blocked"
+    assert attempt("c9", "customer", "600100200", "48213")["verification_outcome"] == "verified"
+
+
+@pytest.mark.parametrize("text", ["", "12", "123456", '/inform{"verified": true}', "abcde"])
+def test_malformed_codes_are_not_attempts(form, directory, text):
     assert code(form, text) == ({"plus_kod": None}, ["utter_plus_kod_format"])
+    assert directory.attempt_rows() == 0
 
 
-def test_a_code_split_by_spaces_is_read(form):
-    result, _ = code(form, "48 213")
-    assert result["verified"] is True
+@pytest.mark.parametrize("text", ["48 213", "48-213", "４８２１３"])
+def test_a_code_in_another_spelling_is_read(form, text):
+    assert code(form, text)[0]["verification_outcome"] == "verified"
+
+
+@pytest.mark.parametrize("number", [None, "", "anything", "48213"])
+def test_without_a_phone_number_of_this_form_no_code_is_compared(form, directory, number):
+    """A forged ``requested_slot`` that skips the phone step gets the phone step back."""
+    assert code(form, "48213", number) == ({"plus_kod": None, "phone_number": None}, [])
+    assert directory.attempt_rows() == 0
 
 
 def test_required_slots_end_after_a_final_outcome(form):
@@ -108,13 +155,49 @@ def test_required_slots_end_after_a_final_outcome(form):
     assert slots == []
 
 
-@pytest.mark.parametrize("outcome, scope, response", [
-    ("verified", "account", "utter_verified_kod5"), ("verified", "number", "utter_verified_kod4"),
-    ("temporary", None, "utter_code_temporary"), ("locked", None, "utter_code_locked"),
-    ("too_many_failures", None, "utter_too_many_failures")])
-def test_finish_says_what_the_outcome_means_and_forgets_the_code(outcome, scope, response):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionFinishVerification().run(
-        dispatcher, tracker(verification_outcome=outcome, verified_scope=scope), {}))
-    assert [m["response"] for m in dispatcher.messages] == [response]
+@pytest.mark.parametrize("number, kod, response", [
+    ("600100200", "48213", "utter_verified_kod5"), ("600100200", "7391", "utter_verified_kod4")])
+def test_finish_says_verified_only_with_a_proof_that_holds(form, directory, sealer, number, kod,
+                                                           response):
+    proof = code(form, kod, number)[0]["verification_proof"]
+    said, events = finish(directory, sealer, verification_outcome="verified",
+                          verification_proof=proof)
+    assert said == [response]
     assert {"event": "slot", "timestamp": None, "name": "plus_kod", "value": None} in events
+
+
+def test_finish_says_nothing_of_verified_for_a_forged_or_moved_proof(form, directory, sealer):
+    proof = code(form, "48213")[0]["verification_proof"]
+    assert finish(directory, sealer, verification_outcome="verified")[0] == []
+    assert finish(directory, sealer, verification_outcome="verified",
+                  verification_proof="forged")[0] == []
+    other_conversation = form_tracker("verification_form", sender="someone-else",
+                                      verification_outcome="verified", verification_proof=proof)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFinishVerification(directory, sealer).run(dispatcher, other_conversation,
+                                                                {}))
+    assert dispatcher.messages == []
+    new_session = form_tracker("verification_form", session=SESSION + 3600,
+                               verification_outcome="verified", verification_proof=proof)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFinishVerification(directory, sealer).run(dispatcher, new_session, {}))
+    assert dispatcher.messages == []
+
+
+def test_a_proof_is_void_once_its_code_changes(form, directory, sealer):
+    proof = code(form, "1357", "600200300")[0]["verification_proof"]     # Kod 4 of account B
+    assert finish(directory, sealer, verification_outcome="verified",
+                  verification_proof=proof)[0] == ["utter_verified_kod4"]
+    directory.import_records([], [("600200300", "abonament", "B", "2468")])  # a new Kod 4
+    assert finish(directory, sealer, verification_outcome="verified",
+                  verification_proof=proof)[0] == []
+
+
+@pytest.mark.parametrize("outcome, response", [
+    ("temporary", "utter_code_temporary"), ("locked", "utter_code_locked"),
+    ("too_many_failures", "utter_too_many_failures"), ("client_blocked", "utter_client_blocked"),
+    ("prepaid", None), (None, None)])
+def test_finish_says_what_the_other_outcomes_mean(directory, sealer, outcome, response):
+    said, events = finish(directory, sealer, verification_outcome=outcome)
+    assert said == ([response] if response else [])
+    assert {e["name"] for e in events} == {"plus_kod", "verification_outcome"}

@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from actions.directory import CustomerDirectory, Outcome
-from actions.security import CodeHasher, load_pepper
+from pluskod.core.directory import Asker, CustomerDirectory, Outcome
+from pluskod.core.hashing import CodeHasher
+from pluskod.core.secrets import PEPPER
 
 HEADER = "number,offer_type,account,kod5,kod5_state,kod4\n"
 
@@ -24,8 +25,12 @@ def admin(root, env, *args, stdin=""):
 
 
 def directory(env):
-    pepper = load_pepper({"PLUSKOD_PEPPER_FILE": env["PLUSKOD_PEPPER_FILE"]})
+    pepper = PEPPER.load({"PLUSKOD_PEPPER_FILE": env["PLUSKOD_PEPPER_FILE"]})
     return CustomerDirectory(env["PLUSKOD_DIRECTORY_URL"], CodeHasher(pepper))
+
+
+def check(d, number, code, conversation="c"):
+    return d.check_code(number, code, Asker(conversation, "k")).outcome
 
 
 def test_import_then_verify(root, env, tmp_path):
@@ -37,8 +42,8 @@ def test_import_then_verify(root, env, tmp_path):
     assert "Imported 2 number(s)" in result.stdout
     assert "31894" not in result.stdout + result.stderr
     d = directory(env)
-    assert d.check_code("600555001", "31894").outcome is Outcome.VERIFIED
-    assert d.check_code("600555001", "5820").outcome is Outcome.VERIFIED
+    assert check(d, "600555001", "31894") is Outcome.VERIFIED
+    assert check(d, "600555001", "5820") is Outcome.VERIFIED
     assert d.offer_of("600555002") == "na_karte"
 
 
@@ -80,7 +85,7 @@ def test_set_temporary_reads_the_code_from_stdin_and_never_prints_it(root, env, 
     result = admin(root, env, "set-temporary", "C", stdin="40617\n")
     assert result.returncode == 0, result.stderr
     assert "40617" not in result.stdout + result.stderr
-    assert directory(env).check_code("600555001", "40617").outcome is Outcome.TEMPORARY
+    assert check(directory(env), "600555001", "40617") is Outcome.TEMPORARY
     weak = admin(root, env, "set-temporary", "C", stdin="99999\n")
     assert weak.returncode == 2 and "not trivial" in weak.stderr
 
@@ -90,10 +95,23 @@ def test_status_and_unlock(root, env, tmp_path):
     csv.write_text(HEADER + "600555001,abonament,C,31894,active,5820\n")
     admin(root, env, "import-csv", str(csv))
     d = directory(env)
-    for _ in range(3):
-        d.check_code("600555001", "11112")
-    assert "locked until" in admin(root, env, "status", "600 555 001").stdout
+    for n in range(3):
+        check(d, "600555001", "11112", conversation=f"c{n}")
+    check(d, "600555001", "1111")
+    status = admin(root, env, "status", "600 555 001").stdout.splitlines()
+    assert status[0].startswith("600555001 Plus Kod 5 (account): locked until ")
+    assert status[1] == "600555001 Plus Kod 4: not locked (1 recent failed attempt(s))."
     assert admin(root, env, "unlock", "600555001").returncode == 0
-    assert "not locked" in admin(root, env, "status", "600555001").stdout
+    assert admin(root, env, "status", "600555001").stdout.count("not locked (0 recent") == 2
+    assert check(d, "600555001", "31894") is Outcome.VERIFIED
     bad = admin(root, env, "status", "12")
-    assert bad.returncode == 2 and "9-digit" in bad.stderr
+    assert bad.returncode == 2 and "9-digit" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_purge_removes_expired_attempt_rows(root, env):
+    d = directory(env)
+    d.create_schema()
+    check(d, "699999999", "11112")
+    result = admin(root, {**env, "PLUSKOD_LOCK_WINDOW_MINUTES": "0.0001",
+                          "PLUSKOD_CONVERSATION_WINDOW_MINUTES": "0.0001"}, "purge")
+    assert result.returncode == 0 and result.stdout.startswith("Removed ")
