@@ -1,39 +1,43 @@
 """Redaction of conversation events: what is stored or streamed never holds a code.
 
-Rules, applied to each event's dictionary (``Event.as_dict()``):
+Rules, applied to each event's dictionary (``Event.as_dict()``), with the masking of
+:mod:`pluskod.core.masking`:
 
-* user messages: every standalone run of 4 or 5 digits, in every string of the event (text,
-  parse data, entities, metadata), becomes ``MASK``; a message answering a question for a
-  secret slot (``requested_slot`` in ``secret_slots``) has *all* its digits masked, so
-  ``48 213`` is caught too;
-* slots in ``secret_slots``: their value becomes ``MASK``.
+* every string of every event - user messages with their parse data, entities and metadata,
+  slot values, anything else - has each run that may betray a code masked, in any spelling;
+* a user message answering a code prompt (``requested_slot`` in ``secret_slots``) is masked
+  whole if it holds a digit or a numeral word;
+* slots in ``secret_slots`` hold ``MASK`` whatever their value;
+* slots in ``sealed_slots`` (those only actions write: proofs and hashes, whose text would
+  otherwise be mangled) and the bot's own messages (the domain's texts) are kept as they are.
 
-Phone numbers (9 digits) are not secrets and are kept. The number of events never changes.
+Phone numbers are kept (issue of personal data aside, the forms need them). The number of events
+never changes, and the input is not modified.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
-from pluskod.masking import MASK, mask_codes
+from pluskod.core.masking import MASK, mask_secret_answer, mask_text
 
-__all__ = ["MASK", "mask_codes", "redact_events"]
+__all__ = ["MASK", "redact_events"]
 
 
-def _walk(value: Any, everything: bool) -> Any:
+def _walk(value: Any, mask: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return mask_codes(value, everything)
+        return mask(value)
     if isinstance(value, list):
-        return [_walk(item, everything) for item in value]
+        return [_walk(item, mask) for item in value]
     if isinstance(value, dict):
-        return {key: _walk(item, everything) for key, item in value.items()}
+        return {key: _walk(item, mask) for key, item in value.items()}
     return value
 
 
-def redact_events(events: Iterable[Dict[str, Any]], secret_slots: Iterable[str]
-                  ) -> List[Dict[str, Any]]:
+def redact_events(events: Iterable[Dict[str, Any]], secret_slots: Iterable[str],
+                  sealed_slots: Iterable[str] = ()) -> List[Dict[str, Any]]:
     """Redacted copies of serialised events, in order, one for one."""
-    secret_slots = set(secret_slots)
+    secret_slots, sealed_slots = set(secret_slots), set(sealed_slots)
     requested: Optional[str] = None
     redacted = []
     for event in events:
@@ -42,9 +46,14 @@ def redact_events(events: Iterable[Dict[str, Any]], secret_slots: Iterable[str]
             requested = event.get("value")
         if kind == "active_loop" and event.get("name") is None:
             requested = None
-        if kind == "user":
-            event = _walk(event, everything=requested in secret_slots)
-        elif kind == "slot" and event.get("name") in secret_slots and event.get("value") is not None:
-            event = {**event, "value": MASK}
+        if kind == "bot":
+            pass
+        elif kind == "slot" and event.get("name") in secret_slots:
+            event = {**event, "value": MASK} if event.get("value") is not None else event
+        elif kind == "slot" and event.get("name") in sealed_slots:
+            pass
+        else:
+            answer = kind == "user" and requested in secret_slots
+            event = _walk(event, mask_secret_answer if answer else mask_text)
         redacted.append(event)
     return redacted

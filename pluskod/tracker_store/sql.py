@@ -11,12 +11,13 @@ Configure in ``endpoints.yml``::
 The parent's ``save`` streams to the event broker and writes rows; it receives a redacted copy
 of the tracker with the same number of events, so both the database and the broker only ever
 see masked codes. The raw digits live only in the in-memory tracker of the message being
-processed.
+processed. Slots that only actions write (``custom`` mappings in the domain: sealed proofs and
+hashes) are stored as written, since the next turn reads them back from here.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Optional, Text
+from typing import Any, Dict, FrozenSet, Iterable, Optional, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -44,8 +45,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                          **kwargs)
         self.secret_slots = tuple(secret_slots)
 
+    @property
+    def sealed_slots(self) -> FrozenSet[Text]:
+        """Slots only actions write (every mapping ``custom``); none without a domain."""
+        if self.domain is None:
+            return frozenset()
+        return frozenset(slot.name for slot in self.domain.slots
+                         if slot.mappings and all(m.get("type") == "custom"
+                                                  for m in slot.mappings))
+
     def redacted(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
-        events = redact_events((e.as_dict() for e in tracker.events), self.secret_slots)
+        events = redact_events((e.as_dict() for e in tracker.events), self.secret_slots,
+                               self.sealed_slots - set(self.secret_slots))
         return DialogueStateTracker.from_events(
             tracker.sender_id, [Event.from_parameters(e) for e in events],
             slots=self.domain.slots if self.domain else None,

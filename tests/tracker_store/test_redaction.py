@@ -1,31 +1,39 @@
-from pluskod.tracker_store.redaction import MASK, mask_codes, redact_events
+from pluskod.tracker_store.redaction import MASK, redact_events
+
+PROOF = "eyJhbGciOiJIUzI1NiJ9.eyJuIjoiNjAwMTAwMjAwIn0.48213abc"
 
 
-def test_code_like_runs_are_masked_and_phone_numbers_kept():
-    assert mask_codes("kod 48213 i 7391, numer 600100200") == f"kod {MASK} i {MASK}, numer 600100200"
-    assert mask_codes("123 albo 123456") == "123 albo 123456"
-
-
-def test_everything_mode_masks_split_codes():
-    assert mask_codes("48 213", everything=True) == f"{MASK} {MASK}"
-
-
-def test_user_events_are_masked_everywhere_and_slots_hidden():
+def test_every_event_is_masked_everywhere_and_secret_slots_hidden():
     events = [
-        {"event": "user", "text": "kod 48213",
-         "parse_data": {"text": "kod 48213", "entities": [{"value": "48213"}]},
-         "metadata": {"raw": ["48213"]}},
+        {"event": "user", "text": "kod 48 213",
+         "parse_data": {"text": "kod 48 213", "entities": [{"value": "48213"}]},
+         "metadata": {"raw": ["48-213"], "client": "abcdef"}},
         {"event": "slot", "name": "requested_slot", "value": "plus_kod"},
-        {"event": "user", "text": "48 213", "parse_data": {"text": "48 213"}},
+        {"event": "user", "text": "cztery osiem", "parse_data": {"text": "cztery osiem"}},
         {"event": "slot", "name": "plus_kod", "value": "48213"},
         {"event": "slot", "name": "phone_number", "value": "600100200"},
+        {"event": "slot", "name": "phone_number", "value": "48 213"},   # typed at the number
         {"event": "active_loop", "name": None},
         {"event": "user", "text": "600 100 200 to mój numer"},
+        {"event": "slot", "name": "verification_proof", "value": PROOF},
+        {"event": "bot", "text": "Zadzwoń pod 2601."},
+        {"event": "entities", "entities": [{"entity": "x", "value": "7391"}]},
     ]
-    out = redact_events(events, ["plus_kod"])
+    out = redact_events(events, ["plus_kod"], ["verification_proof"])
     assert len(out) == len(events)
-    assert "48213" not in repr(out) and "48 213" not in repr(out)
-    assert out[2]["text"] == f"{MASK} {MASK}"
+    assert out[0]["text"] == f"kod {MASK}" and out[0]["metadata"]["client"] == "abcdef"
+    assert out[0]["parse_data"]["entities"][0]["value"] == MASK
+    assert out[2]["text"] == MASK                          # a code prompt: masked whole
     assert out[3]["value"] == MASK and out[4]["value"] == "600100200"
-    assert out[6]["text"] == "600 100 200 to mój numer"   # the form is over: digits kept
-    assert events[0]["text"] == "kod 48213"                # the input is not modified
+    assert out[5]["value"] == MASK
+    assert out[7]["text"] == "600 100 200 to mój numer"   # the form is over: a phone is kept
+    assert out[8]["value"] == PROOF                       # sealed by an action: kept whole
+    assert out[9]["text"] == "Zadzwoń pod 2601."          # the bot's own words
+    assert out[10]["entities"][0]["value"] == MASK
+    assert events[0]["text"] == "kod 48 213"               # the input is not modified
+
+
+def test_an_answer_without_a_number_at_a_code_prompt_is_kept():
+    events = [{"event": "slot", "name": "requested_slot", "value": "plus_kod"},
+              {"event": "user", "text": "nie pamiętam"}]
+    assert redact_events(events, ["plus_kod"])[1]["text"] == "nie pamiętam"
