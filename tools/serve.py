@@ -6,6 +6,12 @@
 Both servers listen on 127.0.0.1 (``PLUSKOD_HOST`` to change). Ports come from
 ``RASA_PORT`` (5005) and ``ACTION_PORT`` (5055). Server output goes to ``logs/``. Ctrl-C stops
 everything this script started; if one server dies, the other is stopped too.
+
+The Rasa server gets the API secret (``PLUSKOD_JWT_SECRET``, else ``.secrets/jwt-secret``,
+created on a first start) through its environment, never on a command line that ``ps`` shows.
+It counts as ready when ``/status`` answers a token of this secret; before anyone is told
+where to chat, this script checks that the HTTP API refuses a request without a token and one
+with a foreign ``Host``, and stops everything if it does not.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 import yaml
+
+from pluskod.core.secrets import API_SECRET
+from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, bearer
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -46,17 +55,26 @@ def endpoints_for(action_url: str, source: Path = ROOT / "endpoints.yml",
     return Path(path)
 
 
-def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path) -> None:
+def status_of(url: str, headers: Optional[Dict[str, str]] = None) -> Optional[int]:
+    """The HTTP status ``url`` answers (``None`` when nothing answers)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                    timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, name: str, log: Path,
+                     headers: Optional[Dict[str, str]] = None) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the {name} exited with code {process.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+        if status_of(url, headers) == 200:
+            return
         time.sleep(0.5)
     raise RuntimeError(f"the {name} did not answer {url} within {READY_TIMEOUT:.0f} s; see {log}")
 
@@ -78,6 +96,9 @@ class Servers:
         # one secret per start unless the operator set one; only the two children know it
         self.action_token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(32)
         self.extra_env = dict(extra_env or {})
+        # the API secret as the Rasa server will read it (created on a local first start)
+        self.api_secret = API_SECRET.load({**os.environ, **self.extra_env})
+        self.tokens = ApiTokens(self.api_secret)
 
     @property
     def rasa_url(self) -> str:
@@ -86,6 +107,14 @@ class Servers:
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
+
+    def admin_headers(self, minutes: float = 10) -> Dict[str, str]:
+        """Headers with an ``admin`` token for the HTTP API."""
+        return bearer(self.tokens.issue(ADMIN, minutes, username="serve"))
+
+    def integration_headers(self, minutes: float = 60) -> Dict[str, str]:
+        """Headers with an ``integration`` token for the REST channel."""
+        return bearer(self.tokens.issue(INTEGRATION, minutes, username="serve"))
 
     def _log_level(self) -> List[str]:
         return ["--debug"] if self.debug else []
@@ -118,8 +147,21 @@ class Servers:
         if self.enable_api:
             command.append("--enable-api")
         command += self._log_level()
-        log = self._start("rasa", command)
-        wait_until_ready(f"{self.rasa_url}/", self.processes["rasa"], "Rasa server", log)
+        log = self._start("rasa", command, env={API_SECRET.env: self.api_secret.decode()})
+        wait_until_ready(f"{self.rasa_url}/status", self.processes["rasa"], "Rasa server", log,
+                         self.admin_headers())
+        self.check_closed()
+
+    def check_closed(self) -> None:
+        """Refuse to go on unless the HTTP API asks for a token and checks the Host header."""
+        url = f"{self.rasa_url}/status"
+        anonymous = status_of(url)
+        foreign = status_of(url, {**self.admin_headers(), "Host": "attacker.example"})
+        if anonymous != 401 or foreign != 403:
+            raise RuntimeError(
+                f"the Rasa server's HTTP API is not closed ({url} answered {anonymous} without "
+                f"a token and {foreign} for a foreign Host; expected 401 and 403): check that "
+                f"credentials.yml lists the pluskod.channels channels. Refusing to serve.")
 
     def first_exit(self) -> Optional[str]:
         for name, process in self.processes.items():
@@ -156,10 +198,14 @@ def banner(servers: Servers) -> str:
     return f"""
   The Plus Kod assistant is running.
     Help page with the chat:        {url}/webhooks/web/   (open it in a browser)
-    Chat over HTTP (REST channel):  POST {url}/webhooks/rest/webhook
-      curl -s {url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+    Chat over HTTP (REST channel, for integrations; needs a token of the integration role):
+      TOKEN=$(.venv/bin/python -m tools.api_token --role integration)
+      curl -s {url}/webhooks/rest/webhook -H "Authorization: Bearer $TOKEN" \\
+           -H 'Content-Type: application/json' \\
            -d '{{"sender": "demo", "message": "Co to jest Plus Kod?"}}'
-    NLU only:                       POST {url}/model/parse  {{"text": "..."}}
+    HTTP API (operators; needs a token of the admin role):
+      TOKEN=$(.venv/bin/python -m tools.api_token)
+      curl -s {url}/model/parse -H "Authorization: Bearer $TOKEN" -d '{{"text": "..."}}'
     Action server:                  {servers.action_url}/health
     Logs:                           {servers.log_dir}/rasa.log, {servers.log_dir}/actions.log
   Press Ctrl-C to stop.
@@ -197,7 +243,8 @@ def main(argv: List[str] | None = None) -> int:
             if args.shell:
                 return subprocess.call(
                     [str(BIN / "rasa"), "shell", "--model", str(args.model),
-                     "--endpoints", str(servers.endpoints), "--port", str(servers.rasa_port)],
+                     "--endpoints", str(servers.endpoints), "--interface", servers.host,
+                     "--port", str(servers.rasa_port)],
                     cwd=ROOT, env={**os.environ, TOKEN_ENV: servers.action_token})
             print(banner(servers), flush=True)
             while True:

@@ -1,21 +1,51 @@
-"""The REST channel (``POST /webhooks/rest/webhook``) with the tracker-store guard.
+"""The REST channel for integrations (``POST /webhooks/rest/webhook``), same JSON as Rasa's.
 
-Same URL and JSON as Rasa's ``rest`` channel; see :mod:`pluskod.channels.guard`.
+Rasa's ``rest`` channel lets any caller pick any ``sender`` (so anyone who learns an id can
+continue another person's conversation, including a web chat's ``web-<nonce>``), stores
+whatever ``metadata`` the caller sends, accepts a message of any size and answers a missing
+``sender`` as the shared conversation ``default``. This channel is for systems that talk to
+the assistant for their users, not for browsers:
+
+* every request needs a bearer token of the ``integration`` (or ``admin``) role
+  (:mod:`pluskod.core.tokens`; checked by :mod:`pluskod.channels.http_guard`);
+* ``sender`` is required: 1-64 letters, digits or ``_ . : @ -``, and never a web chat id
+  (:data:`pluskod.core.conversation_ids.WEB_SENDER_PREFIX`);
+* ``message`` must be text of at most ``max_characters`` (as in the web chat; longer: 413 with
+  a polite Polish answer); a body over 16 KiB is refused unread;
+* ``client`` (optional) names the integration's own end user (at most 128 characters), so that
+  the limits on code attempts count each user apart (:mod:`pluskod.core.clients`); without it
+  the integration's address is the client. Nothing else from the body is stored;
+* it refuses to serve without the redacting tracker store (:mod:`pluskod.channels.guard`).
+
+Answer: ``200 [{"recipient_id": …, "text": …, "buttons": […]}]``, as Rasa's channel.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
+from pluskod.channels.http_guard import INTEGRATION, GuardedBlueprint, HttpGuard
+from pluskod.channels.limits import MAX_BODY_BYTES, max_characters, too_long
+from pluskod.core.clients import CLIENT_METADATA
+from pluskod.core.conversation_ids import WEB_SENDER_PREFIX
+
+logger = logging.getLogger(__name__)
+
+SENDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}")
+MAX_CLIENT_CHARACTERS = 128
+USAGE = 'send JSON: {"sender": "<your user id>", "message": "<text>"}'
 
 
-class StrictRestInput(RestInput):
-    """Rasa's REST channel that refuses to serve without the required tracker store."""
+class StrictRestInput(InputChannel):
+    """The REST channel for authenticated integrations (see the module's docstring)."""
 
     @classmethod
     def name(cls) -> Text:
@@ -23,12 +53,74 @@ class StrictRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls((credentials or {}).get("required_tracker_store", DEFAULT_REQUIRED_STORE))
+        credentials = credentials or {}
+        return cls(required_tracker_store=credentials.get("required_tracker_store",
+                                                          DEFAULT_REQUIRED_STORE),
+                   max_characters=max_characters(credentials))
 
-    def __init__(self, required_tracker_store: Text = DEFAULT_REQUIRED_STORE) -> None:
+    def __init__(self, required_tracker_store: Text = DEFAULT_REQUIRED_STORE,
+                 max_characters: int = 1000, guard: Optional[HttpGuard] = None) -> None:
         self.required_tracker_store = required_tracker_store
+        self.max_characters = max_characters
+        self.guard = guard or HttpGuard.from_env()
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
-        attach(blueprint, self.required_tracker_store)
-        return blueprint
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+                  ) -> GuardedBlueprint:
+        rest = GuardedBlueprint("pluskod_rest", self.guard, INTEGRATION)
+        attach(rest, self.required_tracker_store)
+        channel = self
+
+        @rest.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @rest.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "request too large"}, status=413)
+            try:
+                body = request.json
+            except Exception:  # sanic raises its own InvalidUsage for broken JSON
+                body = None
+            if not isinstance(body, dict):
+                return response.json({"error": USAGE}, status=400)
+            sender, text, client = body.get("sender"), body.get("message"), body.get("client")
+            if not isinstance(sender, str) or not SENDER.fullmatch(sender):
+                return response.json({"error": "'sender' must be 1-64 letters, digits or "
+                                               "_ . : @ - (starting with a letter or digit)"},
+                                     status=400)
+            if sender.startswith(WEB_SENDER_PREFIX):
+                return response.json({"error": f"sender ids starting with "
+                                               f"'{WEB_SENDER_PREFIX}' belong to the web chat"},
+                                     status=403)
+            if not isinstance(text, str):
+                return response.json({"error": USAGE}, status=400)
+            if client is not None and (not isinstance(client, str) or not client
+                                       or len(client) > MAX_CLIENT_CHARACTERS):
+                return response.json({"error": f"'client' must be text of 1-"
+                                               f"{MAX_CLIENT_CHARACTERS} characters"},
+                                     status=400)
+            if len(text) > channel.max_characters:
+                return response.json([{"recipient_id": sender,
+                                       "text": too_long(channel.max_characters)}], status=413)
+            collector = CollectingOutputChannel()
+            metadata = {CLIENT_METADATA: channel.client(request, client)}
+            try:
+                await on_new_message(UserMessage(text, collector, sender,
+                                                 input_channel=channel.name(),
+                                                 metadata=metadata))
+            except Exception as error:  # never the text: it may hold a code
+                logger.error("REST message failed: %s", type(error).__name__)
+                return response.json({"error": "internal error"}, status=500)
+            return response.json(collector.messages)
+
+        return rest
+
+    def client(self, request: Request, named: Optional[str]) -> str:
+        """The pseudonym the limits count this message under: the integration's own user when
+        it names one, else the integration's address."""
+        if named is None:
+            return self.guard.client_of(request)
+        claims = getattr(request.ctx, "pluskod_claims", None)
+        integration = claims.username if claims is not None else ""
+        return self.guard.pseudonyms.of(f"rest:{integration}:{named}")

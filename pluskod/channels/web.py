@@ -2,8 +2,8 @@
 
 Why not Rasa's ``rest`` or ``socketio`` channel: there the client picks its own ``sender`` id,
 so anyone who learns or guesses an id can read and continue another customer's conversation.
-Here the server issues every conversation an unguessable, signed id; the client cannot choose
-one. The channel also
+Here the server issues every conversation an unguessable, signed id
+(:mod:`pluskod.core.conversation_ids`); the client cannot choose one. The channel also
 
 * refuses to serve without the redacting tracker store (:mod:`pluskod.channels.guard`), so what
   is stored of a conversation never holds a code;
@@ -12,7 +12,10 @@ one. The channel also
 * answers with the bot's texts and buttons, and ``secret_input`` when the next input is a code,
   so the widget can mask the field;
 * serves the help page and the widget's files from ``web/`` with strict security headers
-  (a Content-Security-Policy without inline scripts, ``nosniff``, no referrer, no cookies).
+  (a Content-Security-Policy without inline scripts, ``nosniff``, no referrer, no cookies);
+* is public: its blueprint is registered with :data:`PUBLIC` access in the HTTP guard
+  (:mod:`pluskod.channels.http_guard`), which still refuses foreign ``Host`` headers, and it
+  passes the client's pseudonym to the actions for the limits on code attempts.
 
 API (JSON; ``<id>`` is what ``POST conversations`` returned):
 
@@ -25,27 +28,26 @@ API (JSON; ``<id>`` is what ``POST conversations`` returned):
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import os
-import secrets
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
+from pluskod.channels.http_guard import PUBLIC, GuardedBlueprint, HttpGuard
+from pluskod.channels.limits import MAX_BODY_BYTES, max_characters, too_long
+from pluskod.core.clients import CLIENT_METADATA
+from pluskod.core.conversation_ids import ConversationIds, key_from_env
 from pluskod.tracker_store.sql import DEFAULT_SECRET_SLOTS
 
 logger = logging.getLogger(__name__)
 
-SECRET_ENV = "PLUSKOD_WEB_SECRET"
 ORIGINS_ENV = "PLUSKOD_WEB_ALLOWED_ORIGINS"
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_FILES = {"widget.js": "text/javascript; charset=utf-8",
@@ -59,43 +61,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-TOO_LONG = ("Twoja wiadomość jest za długa – mogę przyjąć najwyżej {limit} znaków. "
-            "Napisz proszę krócej, o co chodzi.")
-MAX_BODY_BYTES = 16 * 1024
-
-
-class ConversationIds:
-    """Server-issued conversation ids: 24 random bytes and an HMAC over them.
-
-    Only ids this server signed are accepted, so a client can neither choose an id nor
-    derive another customer's. The key comes from ``PLUSKOD_WEB_SECRET`` (set it to keep
-    conversations across restarts and replicas) or is random per start.
-    """
-
-    def __init__(self, key: Optional[bytes] = None) -> None:
-        self._key = key or secrets.token_bytes(32)
-
-    def _sign(self, nonce: Text) -> Text:
-        digest = hmac.new(self._key, nonce.encode(), hashlib.sha256).digest()[:16]
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-    def issue(self) -> Text:
-        nonce = secrets.token_urlsafe(24)
-        return f"{nonce}.{self._sign(nonce)}"
-
-    def sender_of(self, conversation_id: Text) -> Optional[Text]:
-        """The tracker's sender id for a valid conversation id, else ``None``."""
-        nonce, _, signature = (conversation_id or "").partition(".")
-        if not nonce or not hmac.compare_digest(signature, self._sign(nonce)):
-            return None
-        return f"web-{nonce}"
-
-
-def key_from_env(environ: Optional[Dict[Text, Text]] = None) -> Optional[bytes]:
-    value = (os.environ if environ is None else environ).get(SECRET_ENV, "")
-    if value and len(value) < 32:
-        raise RuntimeError(f"{SECRET_ENV} must be at least 32 characters long.")
-    return value.encode() if value else None
 
 
 def same_origin(request: Request) -> Text:
@@ -129,7 +94,7 @@ class WebChatInput(InputChannel):
         origins = credentials.get("allowed_origins") or []
         if os.environ.get(ORIGINS_ENV):
             origins = [o.strip() for o in os.environ[ORIGINS_ENV].split(",") if o.strip()]
-        return cls(max_characters=int(credentials.get("max_characters", 1000)),
+        return cls(max_characters=max_characters(credentials),
                    allowed_origins=origins,
                    web_root=credentials.get("web_root", "web"),
                    required_tracker_store=credentials.get("required_tracker_store",
@@ -137,12 +102,14 @@ class WebChatInput(InputChannel):
 
     def __init__(self, max_characters: int = 1000, allowed_origins: Iterable[Text] = (),
                  web_root: Text = "web", required_tracker_store: Text = DEFAULT_REQUIRED_STORE,
-                 ids: Optional[ConversationIds] = None) -> None:
+                 ids: Optional[ConversationIds] = None,
+                 guard: Optional[HttpGuard] = None) -> None:
         self.max_characters = max_characters
         self.allowed_origins = [o.rstrip("/") for o in allowed_origins]
         self.web_root = Path(web_root) if Path(web_root).is_absolute() else ROOT / web_root
         self.required_tracker_store = required_tracker_store
         self.ids = ids or ConversationIds(key_from_env())
+        self.guard = guard or HttpGuard.from_env()
 
     # --- origins ---------------------------------------------------------------------------
     def origin_allowed(self, request: Request) -> bool:
@@ -196,8 +163,9 @@ class WebChatInput(InputChannel):
         return out
 
     # --- routes ----------------------------------------------------------------------------
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        web = Blueprint("pluskod_web", __name__)
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+                  ) -> GuardedBlueprint:
+        web = GuardedBlueprint("pluskod_web", self.guard, PUBLIC)
         attach(web, self.required_tracker_store)
         channel = self
 
@@ -271,12 +239,12 @@ class WebChatInput(InputChannel):
             if not isinstance(text, str):
                 return refused(request, 400, 'send JSON: {"message": "..."}')
             if len(text) > channel.max_characters:
-                return reply(request, {"messages": [{"text": TOO_LONG.format(
-                    limit=channel.max_characters)}], "secret_input": False,
-                    "error": "message too long"}, 413)
+                return reply(request, {"messages": [{"text": too_long(channel.max_characters)}],
+                                       "secret_input": False, "error": "message too long"}, 413)
             collector = CollectingOutputChannel()
-            await on_new_message(UserMessage(text, collector, sender,
-                                             input_channel=channel.name()))
+            await on_new_message(UserMessage(
+                text, collector, sender, input_channel=channel.name(),
+                metadata={CLIENT_METADATA: channel.guard.client_of(request)}))
             tracker = await channel._tracker(request, sender)
             return reply(request, {"messages": bot_messages(collector.messages),
                                    "secret_input": channel.secret_input(request, tracker)})

@@ -1,17 +1,38 @@
-"""Helpers to talk to the real servers (the ``servers`` fixture is in tests/conftest.py)."""
+"""Helpers to talk to the real servers (the ``servers`` fixture is in tests/conftest.py).
+
+REST calls carry an ``integration`` token and name the test as the integration's own user
+(``client``), so that the limits on code attempts count each test apart; HTTP API calls carry
+an ``admin`` token."""
+
+import re
+import uuid
 
 import pytest
 import requests
 
 
+def rest(servers, sender, text, client=None, timeout=60):
+    """One REST message, as an integration would send it; returns the HTTP response."""
+    return requests.post(f"{servers.rasa_url}/webhooks/rest/webhook",
+                         json={"sender": sender, "message": text, "client": client or sender},
+                         headers=servers.integration_headers(), timeout=timeout)
+
+
+def api_tracker(servers, sender):
+    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+                            headers=servers.admin_headers(), timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 @pytest.fixture
 def chat(servers, request):
     """Send messages as one customer (a fresh conversation per test)."""
-    sender = f"e2e-{request.node.name}"
+    name = re.sub(r"[^A-Za-z0-9_.:@-]", "-", request.node.name)[:50]
+    sender = f"e2e-{name}-{uuid.uuid4().hex[:8]}"
 
     def send(text):
-        response = requests.post(f"{servers.rasa_url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": text}, timeout=60)
+        response = rest(servers, sender, text)
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -23,7 +44,7 @@ def chat(servers, request):
 def parse(servers):
     def run(text):
         response = requests.post(f"{servers.rasa_url}/model/parse", json={"text": text},
-                                 timeout=60)
+                                 headers=servers.admin_headers(), timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 

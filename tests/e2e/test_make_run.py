@@ -4,12 +4,13 @@ and Ctrl-C stops it all."""
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
 import requests
 
-from tests.conftest import free_port
+from tests.conftest import free_port, make_run
 from tests.web.widget_driver import last_answer, open_chat, say
 
 pytestmark = pytest.mark.slow
@@ -27,20 +28,10 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
     rasa_port, action_port = free_port(), free_port()
     env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
     output = tmp_path / "make-run.out"
-    with open(output, "w") as out:
-        # started as a CI script or a `make test &` starts it: with SIGINT ignored, which the
-        # servers' supervisor must undo for Ctrl-C to work
-        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=root, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    try:
-        deadline = time.monotonic() + 300
-        while "Press Ctrl-C to stop." not in output.read_text():
-            assert make.poll() is None, output.read_text()
-            assert time.monotonic() < deadline, output.read_text()
-            time.sleep(1)
+    with make_run(root, env, output) as make:
         banner = output.read_text()
-        assert f"POST http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in banner
+        assert f"curl -s http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in banner
+        assert "python -m tools.api_token --role integration" in banner
         assert f"http://127.0.0.1:{rasa_port}/webhooks/web/" in banner
         # the printed URL in a real browser: a question, then a verification of 600 100 200
         page = open_page(f"http://127.0.0.1:{rasa_port}/webhooks/web/")
@@ -51,9 +42,14 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
             say(page, text)
         assert "Plus Kod 5 jest poprawny" in last_answer(page)
 
-        reply = requests.post(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
-                              json={"sender": "make-run", "message": "Co to jest Plus Kod?"},
-                              timeout=60).json()
+        # the REST channel as the banner says: a token of the integration role first
+        url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+        message = {"sender": "make-run", "message": "Co to jest Plus Kod?"}
+        assert requests.post(url, json=message, timeout=60).status_code == 401
+        token = subprocess.run([sys.executable, "-m", "tools.api_token", "--role", "integration"],
+                               cwd=root, env=env, capture_output=True, text=True, check=True)
+        reply = requests.post(url, json=message, timeout=60, headers={
+            "Authorization": f"Bearer {token.stdout.strip()}"}).json()
         assert "cyfrowe hasło" in reply[0]["text"]
 
         os.killpg(make.pid, signal.SIGINT)          # what Ctrl-C in the terminal does
@@ -62,6 +58,3 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
         while (port_open(rasa_port) or port_open(action_port)) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert not port_open(rasa_port) and not port_open(action_port)
-    finally:
-        if make.poll() is None:
-            os.killpg(make.pid, signal.SIGKILL)

@@ -6,7 +6,8 @@ import sys
 import uuid
 
 import pytest
-import requests
+
+from tests.e2e.conftest import api_tracker, rest
 
 pytestmark = pytest.mark.slow
 
@@ -15,8 +16,7 @@ def new_chat(servers):
     sender = f"verify-{uuid.uuid4().hex[:8]}"
 
     def send(text):
-        response = requests.post(f"{servers.rasa_url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": text}, timeout=60)
+        response = rest(servers, sender, text)
         assert response.status_code == 200, response.text
         return " ".join(r.get("text", "") for r in response.json())
 
@@ -64,28 +64,27 @@ def test_a_lockout_survives_a_new_conversation(servers, root):
     answer = chat("22334")
     answer = chat("33445")
     assert "za dużo błędnych kodów" in answer
-    _, again, _ = verify(servers, "600 200 300", "1357")       # right Kod 4, new conversation
+    _, again, _ = verify(servers, "600 200 300", "55120")      # right Kod 5, new conversation
     assert "za dużo błędnych kodów" in again
+    _, kod4, _ = verify(servers, "600 200 300", "1357")        # the Kod 4 is counted apart
+    assert "Plus Kod 4 jest poprawny" in kod4
     env = {**os.environ, **servers.extra_env}
     subprocess.run([sys.executable, "-m", "tools.directory_admin", "unlock", "600200300"],
                    cwd=root, env=env, check=True, capture_output=True)
-    _, unlocked, _ = verify(servers, "600 200 300", "1357")
-    assert "Plus Kod 4 jest poprawny" in unlocked
+    _, unlocked, _ = verify(servers, "600 200 300", "55120")
+    assert "tymczasowy Plus Kod 5" in unlocked
 
 
 def test_the_stored_conversation_holds_no_code(servers):
     _, _, chat = verify(servers, "600 100 200", "48213")
-    tracker = requests.get(f"{servers.rasa_url}/conversations/{chat.sender}/tracker",
-                           timeout=30).text
+    tracker = str(api_tracker(servers, chat.sender))
     assert "48213" not in tracker and "600100200" in tracker
 
 
 def test_a_typed_command_cannot_verify(servers):
     chat = new_chat(servers)
-    chat('/verify_code{"verified": true}')
-    tracker = requests.get(f"{servers.rasa_url}/conversations/{chat.sender}/tracker",
-                           timeout=30).json()
-    assert tracker["slots"]["verified"] is False
+    chat('/verify_code{"verification_proof": "forged"}')
+    assert api_tracker(servers, chat.sender)["slots"]["verification_proof"] is None
 
 
 def test_the_customer_can_stop_the_verification(servers):
