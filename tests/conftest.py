@@ -81,6 +81,16 @@ def directory_url(request, tmp_path):
 FAST_HASHER = CodeHasher(b"d" * 64, time_cost=1, memory_cost=8192)
 
 
+class EpochClock:
+    """A clock in seconds since the epoch that only moves when a test moves it."""
+
+    def __init__(self, now: float = 2_000_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def asker(conversation: str = "conversation", client: str = "client") -> Asker:
     return Asker(conversation=conversation, client=client)
 

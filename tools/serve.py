@@ -237,6 +237,10 @@ def main(argv: List[str] | None = None) -> int:
     # its own, so Ctrl-C / kill -INT would leave both servers running.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _interrupt)
+    if servers.host in ("0.0.0.0", "::") and not os.environ.get("PLUSKOD_ALLOWED_HOSTS"):
+        print(f"[run] note: PLUSKOD_HOST={servers.host} listens on every interface, but only "
+              f"requests for 127.0.0.1, localhost or ::1 are answered: set "
+              f"PLUSKOD_ALLOWED_HOSTS to the host names clients use.", flush=True)
     print("[run] starting the action server and the Rasa server (about 30 s)…", flush=True)
     try:
         with running(servers, rasa=not args.shell):

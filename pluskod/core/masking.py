@@ -48,6 +48,16 @@ NUMERAL_WORDS = frozenset("""
 
 # a digit group, or a word (a numeral word joins a run, any other word ends it)
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+#: any numeral word, on folded lower-case text: most strings have neither this nor a digit,
+#: and are returned as they are without being read run by run
+_NUMERAL = re.compile(r"(?<![^\W\d_])(?:" + "|".join(sorted(NUMERAL_WORDS, key=len, reverse=True))
+                      + r")(?![^\W\d_])")
+
+
+def _may_hold_a_number(text: str) -> bool:
+    text = ascii_digits(text)   # also drops invisible characters hidden inside a word
+    return bool(_DIGIT.search(text) or _NUMERAL.search(fold(text.lower())))
 
 
 def _runs(text: str) -> Iterable[tuple]:
@@ -88,7 +98,7 @@ def _with_sign(text: str, start: int, end: int) -> str:
 def mask_text(text: str) -> str:
     """``text`` with every run that may betray a code replaced by :data:`MASK` (digits of
     other scripts are written as ASCII digits and invisible characters dropped first)."""
-    if not text:
+    if not text or not _may_hold_a_number(text):
         return text
     text = ascii_digits(text)
     pieces, last = [], 0
@@ -100,17 +110,12 @@ def mask_text(text: str) -> str:
     return "".join(pieces)
 
 
-_ANY_NUMBER = re.compile(r"\d")
-
-
 def mask_secret_answer(text: str) -> str:
     """What is stored of an answer to a code prompt: :data:`MASK` if it holds a digit or a
     numeral word (whatever the spelling), else the text as typed (``nie pamiętam``)."""
-    if not text:
+    if not text or not _may_hold_a_number(text):
         return text
-    if _ANY_NUMBER.search(text) or any(words for *_, words in _runs(text)):
-        return MASK
-    return text
+    return MASK
 
 
 # --- logs ------------------------------------------------------------------------------------

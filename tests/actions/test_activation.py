@@ -12,7 +12,7 @@ from pluskod.core.directory import Asker, Outcome
 from pluskod.core.masking import MASK
 from pluskod.core.proofs import ProofSealer
 from tests.actions.conftest import SESSION, form_tracker
-from tests.conftest import FAST_HASHER
+from tests.conftest import FAST_HASHER, EpochClock
 
 
 @pytest.fixture
@@ -146,11 +146,11 @@ def test_a_proof_from_another_conversation_or_session_is_void(form, directory):
 
 
 def test_an_idle_proof_expires(directory):
-    clock = [1_000_000.0]
-    sealer = ProofSealer(FAST_HASHER, idle=timedelta(minutes=10), clock=lambda: clock[0])
+    clock = EpochClock()
+    sealer = ProofSealer(FAST_HASHER, idle=timedelta(minutes=10), clock=clock)
     form = ValidateActivationForm(directory, sealer)
     slots = proven(form)
-    clock[0] += 11 * 60
+    clock.now += 11 * 60
     assert new_code(form, "80416", slots) == (START_OVER, ["utter_activation_start_over"])
 
 

@@ -15,6 +15,7 @@ CODE_SPELLINGS = [
     "٤٨٢١٣", "kod48213", "48213zł", "(48213)", "+48213", "7391", "73 91", "7.3.9.1",
     "cztery osiem dwa jeden trzy", "czterdzieści osiem tysięcy dwieście trzynaście",
     "siedem trzy dziewiec jeden", "48 dwa 13", "48213 7391", "600 100 200 48213",
+    "CZTERY osiem\u200b DWA jeden trzy", "czte\u200bry osiem dwa",
     "600100200 7391", "60010020048213",
 ]
 
@@ -41,7 +42,8 @@ def test_only_the_code_is_masked_in_a_sentence():
 
 
 @pytest.mark.parametrize("answer, expected", [
-    ("48213", MASK), ("4", MASK), ("cztery", MASK), ("kod: 4-8", MASK),
+    ("48213", MASK), ("4", MASK), ("cztery", MASK), ("kod: 4-8", MASK), ("czte\u200bry", MASK),
+    ("PIĘĆ", MASK), ("٤", MASK),
     ("nie pamiętam", "nie pamiętam"), ("anuluj", "anuluj"), ("", ""),
 ])
 def test_an_answer_at_a_code_prompt_is_masked_whole_if_it_holds_a_number(answer, expected):

@@ -8,19 +8,12 @@ import pytest
 from pluskod.core.hashing import CodeHasher
 from pluskod.core.proofs import ACCOUNT, NUMBER, TEMPORARY, ProofSealer
 from pluskod.core.secrets import derive_key
-from tests.conftest import FAST_HASHER
-
-
-class Clock:
-    now = 1_000_000.0
-
-    def __call__(self):
-        return self.now
+from tests.conftest import FAST_HASHER, EpochClock
 
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return EpochClock(1000000.0)
 
 
 @pytest.fixture

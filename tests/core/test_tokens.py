@@ -7,20 +7,14 @@ import jwt
 import pytest
 
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, TokenError, bearer
+from tests.conftest import EpochClock
 
 SECRET = b"s" * 40
 
 
-class Clock:
-    now = 2_000_000_000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return EpochClock(2000000000.0)
 
 
 @pytest.fixture

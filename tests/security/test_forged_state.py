@@ -31,6 +31,19 @@ def execute(customer, action):
     return " ".join(m.get("text", "") for m in reply.json()["messages"])
 
 
+def says_verified(customer):
+    """Whether the finishing action, run now, tells the customer they are verified."""
+    said = execute(customer, "action_finish_verification")
+    return VERIFIED_KOD5 in said or VERIFIED_KOD4 in said
+
+
+def verified(servers, number="600 100 200", code="7391", expected=VERIFIED_KOD4):
+    customer = Customer(servers)
+    customer.at_code_prompt(number)
+    assert expected in customer.say(code)
+    return customer
+
+
 def code_of(servers, number, code):
     """What a fresh customer is told for ``code`` on ``number``."""
     customer = Customer(servers)
@@ -122,23 +135,20 @@ def test_forged_verification_state_says_nobody_is_verified(attacked, forged):
     customer = Customer(attacked)
     customer.say("hej")
     assert customer.append_events(forged).status_code == 200
-    said = execute(customer, "action_finish_verification")
-    assert VERIFIED_KOD5 not in said and VERIFIED_KOD4 not in said
+    assert not says_verified(customer)
 
 
 def test_a_real_verification_proof_does_not_travel(attacked):
-    owner = Customer(attacked)
-    owner.at_code_prompt("600 100 200")
-    assert VERIFIED_KOD5 in owner.say("48213")
+    owner = verified(attacked, code="48213", expected=VERIFIED_KOD5)
     proof = owner.slots()["verification_proof"]
     thief = Customer(attacked)
     thief.say("hej")
     thief.append_events([slot("verification_outcome", "verified"),
                          slot("verification_proof", proof)])
-    assert VERIFIED_KOD5 not in execute(thief, "action_finish_verification")
+    assert not says_verified(thief)
     # the owner's own proof still holds in the owner's conversation
     owner.append_events([slot("verification_outcome", "verified")])
-    assert VERIFIED_KOD5 in execute(owner, "action_finish_verification")
+    assert says_verified(owner)
 
 
 def test_intents_and_entities_set_no_access_slot(attacked):
@@ -156,27 +166,22 @@ def test_intents_and_entities_set_no_access_slot(attacked):
 
 
 def test_a_new_session_forgets_the_verification_and_voids_its_proof(attacked):
-    customer = Customer(attacked)
-    customer.at_code_prompt("600 100 200")
-    assert VERIFIED_KOD4 in customer.say("7391")
+    customer = verified(attacked)
     proof = customer.slots()["verification_proof"]
     assert proof
     execute(customer, "action_session_start")
     assert customer.slots()["verification_proof"] is None          # nothing carried over
     customer.append_events([slot("verification_outcome", "verified"),
                             slot("verification_proof", proof)])   # put back by force
-    said = execute(customer, "action_finish_verification")
-    assert VERIFIED_KOD4 not in said and VERIFIED_KOD5 not in said
+    assert not says_verified(customer)
 
 
 def test_an_idle_proof_expires(attacked):
-    customer = Customer(attacked)
-    customer.at_code_prompt("600 100 200")
-    assert VERIFIED_KOD4 in customer.say("7391")
+    customer = verified(attacked)
     number, temporary = temporary_account(attacked)
     activation = proven_activation(attacked, number, temporary)
     time.sleep(PROOF_IDLE_SECONDS + 1)
     customer.append_events([slot("verification_outcome", "verified")])
-    assert VERIFIED_KOD4 not in execute(customer, "action_finish_verification")
+    assert not says_verified(customer)
     assert "zacznijmy od niego jeszcze raz" in activation.say(NEW_CODE)
     assert "tymczasowy" in code_of(attacked, number, temporary)
