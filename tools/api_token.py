@@ -18,9 +18,9 @@ import sys
 from typing import List, Optional
 
 from pluskod.core.secrets import API_SECRET, SecretError
-from pluskod.core.tokens import ADMIN, ROLES, ApiTokens
+from pluskod.core.tokens import ADMIN, MAX_LIFETIME_SECONDS, ROLES, USERNAME, ApiTokens
 
-MAX_MINUTES = 366 * 24 * 60
+MAX_MINUTES = MAX_LIFETIME_SECONDS // 60
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -29,10 +29,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--minutes", type=float, default=15,
                         help="how long the token is valid (default 15)")
     parser.add_argument("--name", default="operator",
-                        help="who the token is for (shown as its username)")
+                        help="who the token is for: an operator, or an integration (its REST "
+                             "conversations are kept apart under this name)")
     args = parser.parse_args(argv)
     if not 0 < args.minutes <= MAX_MINUTES:
         parser.error(f"--minutes must be between 0 and {MAX_MINUTES} (a year)")
+    if not USERNAME.fullmatch(args.name):
+        parser.error("--name must be 1-32 letters, digits or _ . - (starting with a letter or "
+                     "digit)")
     try:
         # the server creates the secret on its first start; a token for no server is useless
         secret = API_SECRET.load(create=False)

@@ -39,6 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 READY_TIMEOUT = float(os.environ.get("PLUSKOD_READY_TIMEOUT", "180"))
 TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"  # shared secret between the two servers
+#: the name in the tokens this launcher (and the tests through it) uses: its REST
+#: conversations are rest:serve:<sender> (pluskod.channels.rest.conversation_id)
+TOKEN_NAME = "serve"
 
 
 def endpoints_for(action_url: str, source: Path = ROOT / "endpoints.yml",
@@ -110,11 +113,11 @@ class Servers:
 
     def admin_headers(self, minutes: float = 10) -> Dict[str, str]:
         """Headers with an ``admin`` token for the HTTP API."""
-        return bearer(self.tokens.issue(ADMIN, minutes, username="serve"))
+        return bearer(self.tokens.issue(ADMIN, minutes, username=TOKEN_NAME))
 
     def integration_headers(self, minutes: float = 60) -> Dict[str, str]:
         """Headers with an ``integration`` token for the REST channel."""
-        return bearer(self.tokens.issue(INTEGRATION, minutes, username="serve"))
+        return bearer(self.tokens.issue(INTEGRATION, minutes, username=TOKEN_NAME))
 
     def _log_level(self) -> List[str]:
         return ["--debug"] if self.debug else []

@@ -7,7 +7,8 @@ and does not look at the ``Host`` header (DNS rebinding). Our channels' blueprin
 :class:`GuardedBlueprint` s: registering one installs this guard as the first request
 middleware of the whole app, whatever else is configured. For every request it
 
-1. refuses a ``Host`` that is not an allowed host name (403), before anything else;
+1. refuses a ``Host`` that is not an allowed host name (403), before anything else - CORS
+   preflights included;
 2. lets through the routes of a blueprint registered as :data:`PUBLIC` (the web chat, which
    does its own checks);
 3. asks every other route - Rasa's whole HTTP API, ``/``, ``/version``, unknown paths - for a
@@ -134,10 +135,17 @@ class HttpGuard:
             return installed
         app.ctx.pluskod_http_guard = self
         app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, self.max_request_bytes)
-        # first of all request middleware: before CORS answers a preflight, before any route
         app.request_middleware.appendleft(self._on_request)
         app.register_middleware(self._on_response, "response")
+        # sanic-cors puts its own middleware, which answers every OPTIONS request, at the head
+        # of the line when the server starts: go back in front of it then
+        app.register_listener(self._first_in_line, "before_server_start")
         return self
+
+    async def _first_in_line(self, app: Sanic, _loop: Any) -> None:
+        if self._on_request in app.request_middleware:
+            app.request_middleware.remove(self._on_request)
+        app.request_middleware.appendleft(self._on_request)
 
     async def _on_request(self, request: Request) -> Optional[HTTPResponse]:
         route = getattr(request, "route", None)

@@ -22,3 +22,15 @@ def max_characters(credentials: Optional[Dict[Text, Any]]) -> int:
 
 def too_long(limit: int) -> Text:
     return TOO_LONG.format(limit=limit)
+
+
+def is_text(value: Any) -> bool:
+    """A string that can be stored and logged: JSON lets a lone UTF-16 surrogate through,
+    which no encoder writes."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -8,8 +8,11 @@ the assistant for their users, not for browsers:
 
 * every request needs a bearer token of the ``integration`` (or ``admin``) role
   (:mod:`pluskod.core.tokens`; checked by :mod:`pluskod.channels.http_guard`);
-* ``sender`` is required: 1-64 letters, digits or ``_ . : @ -``, and never a web chat id
-  (:data:`pluskod.core.conversation_ids.WEB_SENDER_PREFIX`);
+* each integration has conversations of its own: ``sender`` ``anna`` of the integration whose
+  token names it ``crm`` is the conversation ``rest:crm:anna`` (:func:`conversation_id`), so
+  one integration can never write into another's conversation (and ride its proofs);
+* ``sender`` is required: 1-64 letters, digits or ``_ . : @ -``; since every REST
+  conversation's id starts with ``rest:``, none is ever a web chat's ``web-<nonce>``;
 * ``message`` must be text of at most ``max_characters`` (as in the web chat; longer: 413 with
   a polite Polish answer); a body over 16 KiB is refused unread;
 * ``client`` (optional) names the integration's own end user (at most 128 characters), so that
@@ -17,7 +20,7 @@ the assistant for their users, not for browsers:
   the integration's address is the client. Nothing else from the body is stored;
 * it refuses to serve without the redacting tracker store (:mod:`pluskod.channels.guard`).
 
-Answer: ``200 [{"recipient_id": …, "text": …, "buttons": […]}]``, as Rasa's channel.
+Answer: ``200 [{"recipient_id": <sender>, "text": …, "buttons": […]}]``, as Rasa's channel.
 """
 
 from __future__ import annotations
@@ -33,15 +36,21 @@ from sanic.response import HTTPResponse
 
 from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
 from pluskod.channels.http_guard import INTEGRATION, GuardedBlueprint, HttpGuard
-from pluskod.channels.limits import MAX_BODY_BYTES, max_characters, too_long
+from pluskod.channels.limits import MAX_BODY_BYTES, is_text, max_characters, too_long
 from pluskod.core.clients import CLIENT_METADATA
-from pluskod.core.conversation_ids import WEB_SENDER_PREFIX
+from pluskod.core.tokens import USERNAME
 
 logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}")
 MAX_CLIENT_CHARACTERS = 128
 USAGE = 'send JSON: {"sender": "<your user id>", "message": "<text>"}'
+REST_PREFIX = "rest:"
+
+
+def conversation_id(integration: Text, sender: Text) -> Text:
+    """The tracker's id of ``sender``'s conversation with the integration ``integration``."""
+    return f"{REST_PREFIX}{integration}:{sender}"
 
 
 class StrictRestInput(InputChannel):
@@ -89,13 +98,9 @@ class StrictRestInput(InputChannel):
                 return response.json({"error": "'sender' must be 1-64 letters, digits or "
                                                "_ . : @ - (starting with a letter or digit)"},
                                      status=400)
-            if sender.startswith(WEB_SENDER_PREFIX):
-                return response.json({"error": f"sender ids starting with "
-                                               f"'{WEB_SENDER_PREFIX}' belong to the web chat"},
-                                     status=403)
-            if not isinstance(text, str):
+            if not is_text(text):
                 return response.json({"error": USAGE}, status=400)
-            if client is not None and (not isinstance(client, str) or not client
+            if client is not None and (not is_text(client) or not client
                                        or len(client) > MAX_CLIENT_CHARACTERS):
                 return response.json({"error": f"'client' must be text of 1-"
                                                f"{MAX_CLIENT_CHARACTERS} characters"},
@@ -103,24 +108,35 @@ class StrictRestInput(InputChannel):
             if len(text) > channel.max_characters:
                 return response.json([{"recipient_id": sender,
                                        "text": too_long(channel.max_characters)}], status=413)
+            integration = channel.integration(request)
+            if integration is None:
+                return response.json({"error": "the token names no integration: mint one with "
+                                               "python -m tools.api_token --name <integration>"},
+                                     status=403)
             collector = CollectingOutputChannel()
-            metadata = {CLIENT_METADATA: channel.client(request, client)}
+            metadata = {CLIENT_METADATA: channel.client(request, integration, client)}
             try:
-                await on_new_message(UserMessage(text, collector, sender,
+                await on_new_message(UserMessage(text, collector,
+                                                 conversation_id(integration, sender),
                                                  input_channel=channel.name(),
                                                  metadata=metadata))
             except Exception as error:  # never the text: it may hold a code
                 logger.error("REST message failed: %s", type(error).__name__)
                 return response.json({"error": "internal error"}, status=500)
-            return response.json(collector.messages)
+            return response.json([{**m, "recipient_id": sender} for m in collector.messages])
 
         return rest
 
-    def client(self, request: Request, named: Optional[str]) -> str:
+    @staticmethod
+    def integration(request: Request) -> Optional[str]:
+        """The name of the integration whose token the guard accepted, if it is a usable one."""
+        claims = getattr(request.ctx, "pluskod_claims", None)
+        name = claims.username if claims is not None else ""
+        return name if USERNAME.fullmatch(name) else None
+
+    def client(self, request: Request, integration: str, named: Optional[str]) -> str:
         """The pseudonym the limits count this message under: the integration's own user when
         it names one, else the integration's address."""
         if named is None:
             return self.guard.client_of(request)
-        claims = getattr(request.ctx, "pluskod_claims", None)
-        integration = claims.username if claims is not None else ""
-        return self.guard.pseudonyms.of(f"rest:{integration}:{named}")
+        return self.guard.pseudonyms.of(conversation_id(integration, named))

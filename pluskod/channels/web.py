@@ -41,7 +41,7 @@ from sanic.response import HTTPResponse
 
 from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
 from pluskod.channels.http_guard import PUBLIC, GuardedBlueprint, HttpGuard
-from pluskod.channels.limits import MAX_BODY_BYTES, max_characters, too_long
+from pluskod.channels.limits import MAX_BODY_BYTES, is_text, max_characters, too_long
 from pluskod.core.clients import CLIENT_METADATA
 from pluskod.core.conversation_ids import ConversationIds, key_from_env
 from pluskod.tracker_store.sql import DEFAULT_SECRET_SLOTS
@@ -236,7 +236,7 @@ class WebChatInput(InputChannel):
             except Exception:  # sanic raises its own InvalidUsage for broken JSON
                 body = None
             text = body.get("message") if isinstance(body, dict) else None
-            if not isinstance(text, str):
+            if not is_text(text):
                 return refused(request, 400, 'send JSON: {"message": "..."}')
             if len(text) > channel.max_characters:
                 return reply(request, {"messages": [{"text": too_long(channel.max_characters)}],

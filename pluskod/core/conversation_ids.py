@@ -2,8 +2,8 @@
 
 An id is ``<nonce>.<signature>``: 24 random bytes and an HMAC over them, both base64url. Only
 ids this server signed are accepted, so a client can neither choose an id nor derive another
-customer's. The tracker's sender id is ``web-<nonce>`` (:data:`WEB_SENDER_PREFIX`); no other
-channel accepts a sender id with that prefix, so the signature cannot be skipped by going
+customer's. The tracker's sender id is ``web-<nonce>`` (:data:`WEB_SENDER_PREFIX`); the REST
+channel's conversations all start with ``rest:``, so the signature cannot be skipped by going
 through another channel. The whole id is a bearer secret of its conversation: the log
 redaction hides its signature (:mod:`pluskod.core.masking`).
 """

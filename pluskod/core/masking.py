@@ -6,20 +6,21 @@ and the log redaction below.
 
 **What is masked.** Customers spell codes in many ways: ``48213``, ``48 213``, ``48-213``,
 ``48.213``, ``kod:48213``, ``４８２１３``, ``4 8 2 1 3``, ``48\\u200b213``, or in words
-(``cztery osiem dwa jeden trzy``). So text is read as *runs*: a run is a stretch of digits and
-Polish numeral words with no other letter in it - any punctuation, spacing or invisible
-character in between does not end a run. A run is masked whole when it holds four or more
+(``cztery osiem dwa jeden trzy``). So text is read as *runs*: a run is a stretch of digits
+(any character that stands for one digit: ``６``, ``𝟔``, ``⁶``, ``⑥``) and numeral words
+(Polish with their cases; English, Ukrainian and Russian digits) with no other letter in it -
+any punctuation, spacing or invisible character in between does not end a run. A run is masked whole when it holds four or more
 digits, or two or more numeral words, or digits together with a numeral word, unless it is a
 phone number spelled as :func:`pluskod.core.phones.parse_phone` accepts it (phone numbers stay
 usable, and two codes typed together are not a phone number). ``Plus Kod 5``, ``mam 2 numery``
-and ``pięć cyfr`` are kept. At a code prompt the store masks a whole message holding a digit
-or a numeral word (:func:`mask_secret_answer`).
+and ``pięć cyfr`` are kept. At a code prompt the store masks the whole answer, whatever it says
+(:func:`mask_secret_answer`).
 
 **Logs.** Rasa logs message texts, slot values and events at DEBUG, and an exception's text may
 quote what the customer typed. :func:`install_log_redaction` wraps the process's ``logging``
 record factory, so every record of every logger - stdlib, or structlog through its stdlib
 factory - is masked when it is created, before any handler or file sees it, after the escapes
-that JSON and ``repr`` write for non-ASCII letters, digits and invisible characters are undone.
+that JSON and ``repr`` write for non-ASCII characters are undone.
 Log lines keep only the loopback addresses with their ports; bearer tokens (JWTs) and signed
 web conversation ids are hidden as well.
 """
@@ -36,18 +37,26 @@ from pluskod.core.phones import INVISIBLE, ascii_digits, parse_phone
 
 MASK = "•••••"
 
-#: Polish numerals (folded, lower case), as a customer would spell a code in words
+#: numerals (folded, lower case) a customer might spell a code with: Polish, with the cases
+#: of the digits, and the digits in English, Ukrainian and Russian
 NUMERAL_WORDS = frozenset("""
-    zero jeden jedna jedno jedynka dwa dwie dwojka trzy trojka cztery czworka piec piatka
-    szesc szostka siedem siodemka osiem osemka dziewiec dziewiatka dziesiec jedenascie
-    dwanascie trzynascie czternascie pietnascie szesnascie siedemnascie osiemnascie
-    dziewietnascie dwadziescia trzydziesci czterdziesci piecdziesiat szescdziesiat
-    siedemdziesiat osiemdziesiat dziewiecdziesiat sto dwiescie trzysta czterysta piecset
-    szescset siedemset osiemset dziewiecset tysiac tysiace tysiecy
+    zero zera zerem jeden jedna jedno jednego jednej jednym jedynka jedynki dwa dwie dwoch
+    dwom dwoma dwojka dwojki trzy trzech trzem trzema trojka trojki cztery czterech czterem
+    czterema czworka czworki piec pieciu piecioma piatka piatki szesc szesciu szescioma
+    szostka szostki siedem siedmiu siedmioma siodemka siodemki osiem osmiu osmioma osemka
+    osemki dziewiec dziewieciu dziewiecioma dziewiatka dziewiatki dziesiec dziesieciu
+    jedenascie dwanascie trzynascie czternascie pietnascie szesnascie siedemnascie
+    osiemnascie dziewietnascie dwadziescia trzydziesci czterdziesci piecdziesiat
+    szescdziesiat siedemdziesiat osiemdziesiat dziewiecdziesiat sto dwiescie trzysta
+    czterysta piecset szescset siedemset osiemset dziewiecset tysiac tysiace tysiecy
+    one two three four five six seven eight nine oh
+    нуль нуля один одна два дві три чотири пʼять п'ять шість сім вісім девʼять дев'ять
+    ноль одна две четыре пять шесть семь восемь девять
 """.split())
 
-# a digit group, or a word (a numeral word joins a run, any other word ends it)
-_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+# a digit group, or a word (a numeral word joins a run, any other word ends it); the
+# apostrophes inside Ukrainian numerals (п'ять) belong to the word
+_TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['ʼ’][^\W\d_]+)?")
 _DIGIT = re.compile(r"\d")
 #: any numeral word, on folded lower-case text: most strings have neither this nor a digit,
 #: and are returned as they are without being read run by run
@@ -111,11 +120,10 @@ def mask_text(text: str) -> str:
 
 
 def mask_secret_answer(text: str) -> str:
-    """What is stored of an answer to a code prompt: :data:`MASK` if it holds a digit or a
-    numeral word (whatever the spelling), else the text as typed (``nie pamiętam``)."""
-    if not text or not _may_hold_a_number(text):
-        return text
-    return MASK
+    """What is stored of an answer to a code prompt: :data:`MASK`, whatever it says - a code
+    can be spelled in more ways than any rule knows (words of any language, glued together),
+    and the answer was read in its own turn. Only an empty answer stays empty."""
+    return MASK if text and text.strip() else text
 
 
 # --- logs ------------------------------------------------------------------------------------
@@ -132,16 +140,23 @@ _LOG_SECRETS = re.compile(
     rf"|(?<=[A-Za-z0-9_-]{{{NONCE_CHARS}}}\.)[A-Za-z0-9_-]{{{SIGNATURE_CHARS}}}(?![A-Za-z0-9_-])")
 SECRET_MASK = "[hidden]"
 #: escapes that JSON (structlog renders with ensure_ascii) and repr() write for characters
-#: outside ASCII; undone for letters, digits and invisible characters before masking, so that
-#: "pi\u0119\u0107", "\uff14\uff18…" and "48\u200b213" are read as what was typed
-_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
+#: outside ASCII - surrogate pairs for those beyond the first plane (𝟒 is \\ud835\\udfd2) -
+#: undone before masking, so that digits, separators and letters are read as what was typed.
+#: Escapes of ASCII characters (\\u0022) stay: they keep a JSON line valid.
+_ESCAPE = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})"
+                     r"|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|\\U([0-9a-f]{8})", re.IGNORECASE)
 
 
 def _unescape(match: "re.Match[str]") -> str:
-    char = chr(int(match.group(1) or match.group(2), 16))
-    if char in INVISIBLE:
-        return ""
-    return char if char.isalnum() and not char.isascii() else match.group()
+    high, low, four, two, eight = match.groups()
+    if high:
+        code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+    else:
+        code = int(four or two or eight, 16)
+    if code < 0x80 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return match.group()   # ASCII (kept escaped) or a lone surrogate
+    char = chr(code)
+    return "" if char in INVISIBLE else char
 
 
 def mask_log_text(text: str) -> str:

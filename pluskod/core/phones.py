@@ -25,13 +25,19 @@ _PHONE = re.compile(
     rf"(?:\(\s*(?:\+|00)48\s*\)|(?:\+|00)48)?{_GAP}(\d{{3}}){_GAP}(\d{{3}}){_GAP}(\d{{3}})")
 
 
+def _ascii_digit(char: str) -> str:
+    digit = unicodedata.digit(char, None)
+    return char if digit is None else str(digit)
+
+
 def ascii_digits(text: str) -> str:
-    """``text`` with every decimal digit of any script written as its ASCII digit and the
-    invisible characters removed (``６００`` -> ``600``)."""
+    """``text`` with every character that stands for one digit - a decimal digit of any script
+    (``６``, ``٦``, ``𝟔``), a superscript or circled digit (``⁶``, ``⑥``) - written as its ASCII
+    digit, and the invisible characters removed (``６００`` -> ``600``)."""
     text = text.translate(_INVISIBLE_TABLE)
     if text.isascii():
         return text
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return "".join(c if c.isascii() else _ascii_digit(c) for c in text)
 
 
 def parse_phone(text: Optional[str]) -> Optional[str]:

@@ -15,6 +15,7 @@ browser histories. Rasa's ``user`` role (its own conversation's API) is never ac
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
@@ -26,6 +27,11 @@ from pluskod.core.secrets import API_SECRET
 ADMIN, INTEGRATION = "admin", "integration"
 ROLES = (ADMIN, INTEGRATION)
 _ALGORITHM = "HS256"
+#: who a token is for (an operator, or an integration: its REST conversations are kept apart
+#: under this name, see pluskod.channels.rest)
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+#: the longest a token may live (a longer one is refused even with a valid signature)
+MAX_LIFETIME_SECONDS = 366 * 24 * 3600
 
 
 class TokenError(Exception):
@@ -55,8 +61,12 @@ class ApiTokens:
     def issue(self, role: str, minutes: float, username: str = "operator") -> str:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        if minutes <= 0:
-            raise ValueError("a token must expire: minutes must be greater than 0")
+        if not 0 < minutes * 60 <= MAX_LIFETIME_SECONDS:
+            raise ValueError("a token must expire, within a year: minutes must be between 0 "
+                             f"and {MAX_LIFETIME_SECONDS // 60}")
+        if not USERNAME.fullmatch(username):
+            raise ValueError("the name must be 1-32 letters, digits or _ . - (starting with a "
+                             "letter or digit)")
         now = self.clock()
         return jwt.encode({"user": {"username": username, "role": role},
                            "iat": int(now), "exp": int(now + minutes * 60)},
@@ -75,9 +85,10 @@ class ApiTokens:
                                           "verify_iat": False})
         except jwt.PyJWTError:
             raise TokenError(401, "invalid token") from None
-        user = payload.get("user")
-        expires = payload.get("exp")
-        if not isinstance(user, dict) or not isinstance(expires, (int, float)):
+        user, expires, issued = payload.get("user"), payload.get("exp"), payload.get("iat")
+        if (not isinstance(user, dict) or not isinstance(expires, (int, float))
+                or not isinstance(issued, (int, float))
+                or expires - issued > MAX_LIFETIME_SECONDS):
             raise TokenError(401, "invalid token")
         if expires <= self.clock():   # checked here, on the injectable clock
             raise TokenError(401, "token expired")

@@ -5,8 +5,8 @@ Rules, applied to each event's dictionary (``Event.as_dict()``), with the maskin
 
 * every string of every event - user messages with their parse data, entities and metadata,
   slot values, anything else - has each run that may betray a code masked, in any spelling;
-* a user message answering a code prompt (``requested_slot`` in ``secret_slots``) is masked
-  whole if it holds a digit or a numeral word;
+* a user message answering a code prompt (``requested_slot`` in ``secret_slots``) has its text
+  and its entities' values masked whole, whatever they say;
 * slots in ``secret_slots`` hold ``MASK`` whatever their value;
 * slots in ``sealed_slots`` (those only actions write: proofs and hashes, whose text would
   otherwise be mangled) and the bot's own messages (the domain's texts) are kept as they are.
@@ -34,6 +34,19 @@ def _walk(value: Any, mask: Callable[[str], str]) -> Any:
     return value
 
 
+def _answer_masked(event: Dict[str, Any]) -> Dict[str, Any]:
+    """A user event answering a code prompt, with what the customer typed masked whole (the
+    intent and the rest of the parse data stay: the dialogue's history needs them)."""
+    event = {**event, "text": mask_secret_answer(event.get("text") or "")}
+    parse_data = event.get("parse_data")
+    if isinstance(parse_data, dict):
+        entities = [{**e, "value": MASK} if isinstance(e, dict) else e
+                    for e in parse_data.get("entities") or []]
+        event["parse_data"] = {**parse_data, "text": mask_secret_answer(parse_data.get("text") or ""),
+                               "entities": entities}
+    return event
+
+
 def redact_events(events: Iterable[Dict[str, Any]], secret_slots: Iterable[str],
                   sealed_slots: Iterable[str] = ()) -> List[Dict[str, Any]]:
     """Redacted copies of serialised events, in order, one for one."""
@@ -53,7 +66,8 @@ def redact_events(events: Iterable[Dict[str, Any]], secret_slots: Iterable[str],
         elif kind == "slot" and event.get("name") in sealed_slots:
             pass
         else:
-            answer = kind == "user" and requested in secret_slots
-            event = _walk(event, mask_secret_answer if answer else mask_text)
+            event = _walk(event, mask_text)
+            if kind == "user" and requested in secret_slots:
+                event = _answer_masked(event)
         redacted.append(event)
     return redacted

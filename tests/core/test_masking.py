@@ -17,6 +17,10 @@ CODE_SPELLINGS = [
     "siedem trzy dziewiec jeden", "48 dwa 13", "48213 7391", "600 100 200 48213",
     "CZTERY osiem\u200b DWA jeden trzy", "czte\u200bry osiem dwa",
     "600100200 7391", "60010020048213",
+    # digits of other kinds, separators of other scripts, numerals of other languages and cases
+    "⁴⁸²¹³", "④⑧②①③", "𝟒𝟖𝟐𝟏𝟑", "𝟺𝟾𝟸𝟷𝟹", "48\u202f213", "4\u20098\u20092\u20091\u20093",
+    "4·8·2·1·3", "48°213", "48€213", "four eight two one three", "чотири вісім два один три",
+    "п'ять сім", "czterech ośmiu dwóch jednego trzech",
 ]
 
 
@@ -28,7 +32,7 @@ def test_every_spelling_of_a_code_is_masked(spelling):
 
 
 @pytest.mark.parametrize("text", [
-    "numer 600 100 200", "+48 600 100 200", "(+48) 600-100-200", "0048600100200",
+    "ten kod", "oh well", "one more", "numer 600 100 200", "+48 600 100 200", "(+48) 600-100-200", "0048600100200",
     "600.100.200", "Plus Kod 5", "mam 2 numery", "pięć cyfr", "dwa numery", "kod 4 i kod 5",
     "601 102 601", "123 zł", "", "nie pamiętam kodu",
 ])
@@ -41,13 +45,13 @@ def test_only_the_code_is_masked_in_a_sentence():
     assert mask_text("7391 i 2846") == f"{MASK} i {MASK}"
 
 
-@pytest.mark.parametrize("answer, expected", [
-    ("48213", MASK), ("4", MASK), ("cztery", MASK), ("kod: 4-8", MASK), ("czte\u200bry", MASK),
-    ("PIĘĆ", MASK), ("٤", MASK),
-    ("nie pamiętam", "nie pamiętam"), ("anuluj", "anuluj"), ("", ""),
+@pytest.mark.parametrize("answer", [
+    "48213", "4", "cztery", "czte\u200bry", "PIĘĆ", "٤", "czteryosiemdwajedentrzy",
+    "four eight two one three", "nie pamiętam", "anuluj", "  x  ",
 ])
-def test_an_answer_at_a_code_prompt_is_masked_whole_if_it_holds_a_number(answer, expected):
-    assert mask_secret_answer(answer) == expected
+def test_an_answer_at_a_code_prompt_is_masked_whole_whatever_it_says(answer):
+    assert mask_secret_answer(answer) == MASK
+    assert mask_secret_answer("") == "" and mask_secret_answer("   ") == "   "
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -62,6 +66,9 @@ def test_an_answer_at_a_code_prompt_is_masked_whole_if_it_holds_a_number(answer,
     # JSON and repr escapes of what was typed
     ('"48\\u200b213"', f'"{MASK}"'), ('"\\uff14\\uff18\\uff12\\uff11\\uff13"', f'"{MASK}"'),
     ("pi\\u0119\\u0107 tysi\\u0119cy", MASK), ("'48\\xad213'", f"'{MASK}'"),
+    ('"48\\u202f213"', f'"{MASK}"'), ('"4\\u00b78\\u00b72\\u00b71\\u00b73"', f'"{MASK}"'),
+    ('"\\ud835\\udfd2\\ud835\\udfd6\\ud835\\udfd0\\ud835\\udfcf\\ud835\\udfd1"', f'"{MASK}"'),
+    ('"\\ud800x"', '"\\ud800x"'),
     ('a \\u0022quoted\\u0022 word', 'a \\u0022quoted\\u0022 word'),
     ("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", f"Bearer {SECRET_MASK}"),
     ("/webhooks/web/conversations/" + "A" * 32 + "." + "b" * 22 + "/messages",

@@ -68,15 +68,29 @@ def test_forged_missing_or_malformed_tokens_are_refused(tokens, headers):
     assert refused(tokens, headers)[0] == 401
 
 
-def test_rasas_user_role_is_never_enough(tokens):
-    token = jwt.encode({"user": {"username": "web-x", "role": "user"}, "iat": 1, "exp": 4e9},
-                       SECRET, algorithm="HS256")
+def test_rasas_user_role_is_never_enough(tokens, clock):
+    token = jwt.encode({"user": {"username": "web-x", "role": "user"}, "iat": int(clock.now),
+                        "exp": int(clock.now) + 60}, SECRET, algorithm="HS256")
     assert refused(tokens, bearer(token), (ADMIN, INTEGRATION)) == (403, "forbidden")
 
 
-def test_tokens_must_expire_and_have_a_known_role(tokens):
+def test_a_token_that_lives_longer_than_a_year_is_refused(tokens, clock):
+    forever = jwt.encode({"user": {"role": "admin"}, "iat": int(clock.now),
+                          "exp": int(clock.now) + 367 * 24 * 3600}, SECRET, algorithm="HS256")
+    assert refused(tokens, bearer(forever)) == (401, "invalid token")
+    huge = jwt.encode({"user": {"role": "admin"}, "iat": 1, "exp": 10**20}, SECRET,
+                      algorithm="HS256")
+    assert refused(tokens, bearer(huge)) == (401, "invalid token")
+
+
+def test_tokens_must_expire_and_have_a_known_role_and_a_plain_name(tokens):
     with pytest.raises(ValueError, match="must expire"):
         tokens.issue(ADMIN, 0)
+    with pytest.raises(ValueError, match="must expire"):
+        tokens.issue(ADMIN, 367 * 24 * 60)
+    for name in ("", "a b", "rest:crm", "x" * 33, "-x"):
+        with pytest.raises(ValueError, match="the name must be"):
+            tokens.issue(INTEGRATION, 5, username=name)
     with pytest.raises(ValueError, match="role must be one of"):
         tokens.issue("user", 5)
     with pytest.raises(ValueError, match="at least 32"):

@@ -10,6 +10,9 @@ import uuid
 import pytest
 import requests
 
+from pluskod.channels.rest import conversation_id
+from tools.serve import TOKEN_NAME
+
 
 def rest(servers, sender, text, client=None, timeout=60):
     """One REST message, as an integration would send it; returns the HTTP response."""
@@ -19,7 +22,9 @@ def rest(servers, sender, text, client=None, timeout=60):
 
 
 def api_tracker(servers, sender):
-    response = requests.get(f"{servers.rasa_url}/conversations/{sender}/tracker",
+    """The tracker of the REST conversation ``sender`` (this launcher's integration's)."""
+    response = requests.get(f"{servers.rasa_url}/conversations/"
+                            f"{conversation_id(TOKEN_NAME, sender)}/tracker",
                             headers=servers.admin_headers(), timeout=30)
     assert response.status_code == 200, response.text
     return response.json()

@@ -19,8 +19,9 @@ import yaml
 from pluskod.core.directory import Attempts, CustomerDirectory, seed_demo
 from pluskod.core.hashing import CodeHasher
 from pluskod.core.secrets import PEPPER
+from pluskod.channels.rest import conversation_id
 from tests.conftest import demo_directory_env, free_port
-from tools.serve import Servers, running
+from tools.serve import TOKEN_NAME, Servers, running
 
 pytestmark = pytest.mark.slow
 
@@ -94,12 +95,13 @@ class Customer:
         self.address = f"198.51.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
         if channel == "rest":
             self.sender = f"attack-{uuid.uuid4().hex[:12]}"
+            self.tracker_id = conversation_id(TOKEN_NAME, self.sender)
         else:
             reply = requests.post(f"{servers.rasa_url}/webhooks/web/conversations",
                                   headers=self.forwarded(), timeout=30)
             assert reply.status_code == 201, reply.text
             self.conversation_id = reply.json()["conversation_id"]
-            self.sender = "web-" + self.conversation_id.split(".")[0]
+            self.sender = self.tracker_id = "web-" + self.conversation_id.split(".")[0]
 
     def forwarded(self) -> Dict[str, str]:
         return {"X-Forwarded-For": self.address}
@@ -123,7 +125,7 @@ class Customer:
         return [m.get("text", "") for m in reply.json()["messages"]]
 
     def tracker(self) -> dict:
-        reply = requests.get(f"{self.servers.rasa_url}/conversations/{self.sender}/tracker",
+        reply = requests.get(f"{self.servers.rasa_url}/conversations/{self.tracker_id}/tracker",
                              headers=self.servers.admin_headers(), timeout=30)
         assert reply.status_code == 200, reply.text
         return reply.json()
@@ -134,7 +136,7 @@ class Customer:
     def append_events(self, events: List[dict]) -> requests.Response:
         """What an attacker holding an admin token could do: write events directly."""
         return requests.post(
-            f"{self.servers.rasa_url}/conversations/{self.sender}/tracker/events",
+            f"{self.servers.rasa_url}/conversations/{self.tracker_id}/tracker/events",
             json=events, headers=self.servers.admin_headers(), timeout=60)
 
     def next_number(self, number: str) -> None:

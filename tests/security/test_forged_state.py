@@ -24,7 +24,7 @@ def slot(name, value):
 
 
 def execute(customer, action):
-    reply = requests.post(f"{customer.servers.rasa_url}/conversations/{customer.sender}/execute",
+    reply = requests.post(f"{customer.servers.rasa_url}/conversations/{customer.tracker_id}/execute",
                           json={"name": action}, headers=customer.servers.admin_headers(),
                           timeout=60)
     assert reply.status_code == 200, reply.text
@@ -155,7 +155,7 @@ def test_intents_and_entities_set_no_access_slot(attacked):
     customer = Customer(attacked)
     customer.say("hej")
     reply = requests.post(
-        f"{attacked.rasa_url}/conversations/{customer.sender}/trigger_intent",
+        f"{attacked.rasa_url}/conversations/{customer.tracker_id}/trigger_intent",
         json={"name": "inform", "entities": {"verification_proof": "x", "activation_proof": "y",
                                              "verification_outcome": "verified"}},
         headers=attacked.admin_headers(), timeout=60)

@@ -120,6 +120,23 @@ def test_a_foreign_host_is_refused_everywhere_even_with_a_token(made):
             assert reply.json() == {"error": "host not allowed"}
 
 
+def test_preflights_meet_the_guard_too(made):
+    """Rasa's CORS extension answers OPTIONS itself, ahead of every route: not ahead of the
+    guard."""
+    url, *_ = made
+    for path in ("/status", "/model/parse", "/nowhere", "/webhooks/web/conversations"):
+        foreign = requests.options(url + path, timeout=30, headers={
+            "Host": "attacker.example", "Origin": "http://attacker.example",
+            "Access-Control-Request-Method": "POST"})
+        assert foreign.status_code == 403, (path, foreign.status_code)
+    anonymous = requests.options(f"{url}/model/parse", timeout=30, headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert anonymous.status_code == 401
+    own = requests.options(f"{url}/webhooks/web/conversations", timeout=30, headers={
+        "Origin": url, "Access-Control-Request-Method": "POST"})
+    assert own.status_code in (200, 204)
+
+
 def test_a_cross_site_simple_request_reaches_nothing(made):
     """What a page on any origin can send without a CORS preflight: text/plain JSON."""
     url, tokens, _ = made

@@ -94,8 +94,8 @@ def written(trained_model, tmp_path_factory):
                 transcript = requests.get(f"{servers.rasa_url}/webhooks/web/conversations/"
                                           f"{customer.conversation_id}", timeout=30)
                 sources[f"transcript {customer.sender}"] = transcript.content
-            sources[f"API tracker {customer.sender}"] = requests.get(
-                f"{servers.rasa_url}/conversations/{customer.sender}/tracker",
+            sources[f"API tracker {customer.tracker_id}"] = requests.get(
+                f"{servers.rasa_url}/conversations/{customer.tracker_id}/tracker",
                 headers=admin, timeout=30).content
         web_ids = [c.conversation_id for c in customers if c.channel == "web"]
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

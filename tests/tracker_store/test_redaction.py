@@ -33,7 +33,12 @@ def test_every_event_is_masked_everywhere_and_secret_slots_hidden():
     assert events[0]["text"] == "kod 48 213"               # the input is not modified
 
 
-def test_an_answer_without_a_number_at_a_code_prompt_is_kept():
+def test_an_answer_at_a_code_prompt_is_masked_whole_but_keeps_its_intent():
     events = [{"event": "slot", "name": "requested_slot", "value": "plus_kod"},
-              {"event": "user", "text": "nie pamiętam"}]
-    assert redact_events(events, ["plus_kod"])[1]["text"] == "nie pamiętam"
+              {"event": "user", "text": "four eight two one three",
+               "parse_data": {"text": "four eight two one three", "intent": {"name": "inform"},
+                              "entities": [{"entity": "x", "value": "foureight"}]}}]
+    answer = redact_events(events, ["plus_kod"])[1]
+    assert answer["text"] == answer["parse_data"]["text"] == MASK
+    assert answer["parse_data"]["intent"] == {"name": "inform"}
+    assert answer["parse_data"]["entities"] == [{"entity": "x", "value": MASK}]
