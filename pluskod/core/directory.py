@@ -32,6 +32,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -156,7 +157,8 @@ class CustomerDirectory:
 
     def __init__(self, url: str, hasher: CodeHasher, policy: LockoutPolicy = LockoutPolicy(),
                  clock: Callable[[], datetime] = utcnow) -> None:
-        self.engine = create_engine(url, future=True, pool_pre_ping=True)
+        # parameters are never logged, should SQL statements be (PLUSKOD_SQL_LOG)
+        self.engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
@@ -471,8 +473,11 @@ def policy_from_env(environ: Optional[Mapping[str, str]] = None) -> LockoutPolic
 def directory_from_env() -> CustomerDirectory:
     """The directory the action server uses: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file
     in var/), created on first start and seeded with the demo rows when empty - for the
-    embedded default, or any URL with ``PLUSKOD_SEED_DEMO=1``."""
+    embedded default, or any URL with ``PLUSKOD_SEED_DEMO=1``. ``PLUSKOD_SQL_LOG=1`` logs every
+    SQL statement the directory runs (never its parameters), to see what a check costs."""
     url = os.environ.get("PLUSKOD_DIRECTORY_URL", DEFAULT_URL)
+    if os.environ.get("PLUSKOD_SQL_LOG") == "1":
+        logging.getLogger("sqlalchemy.engine.Engine").setLevel(logging.INFO)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:"):
         os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
     directory = CustomerDirectory(url, CodeHasher(PEPPER.load()), policy_from_env())

@@ -10,14 +10,17 @@ falls on all kinds alike), with the medians compared by a bootstrap interval
   Rasa server's own work around it the noise is a sixth, so the margin can be a third.
 
 Margins are relative to the known number's median, so that a slower machine is judged by its
-own noise. The exact equality of the work (the same SQL statements in the same order, one argon2
-verification) is tested deterministically in tests/core/test_directory.py.
+own noise. Below the noise, the work itself is compared exactly: the SQL statements the real
+action server runs for one wrong code (logged with ``PLUSKOD_SQL_LOG=1``, parameters hidden)
+must be the same, in the same order, whatever the number. (The directory alone is checked the
+same way, with one argon2 verification each, in tests/core/test_directory.py.)
 
 The servers here allow unlimited failures, so that every sample takes the wrong-code path
 (locks are measured elsewhere).
 """
 
 import random
+import re
 import statistics
 import time
 import uuid
@@ -41,6 +44,19 @@ END_TO_END_SAMPLES, ACTION_SERVER_SAMPLES = 150, 200
 PER_CONVERSATION = 10
 UNLIMITED = {f"PLUSKOD_{kind}_MAX_FAILURES": "1000000" for kind in ("LOCK", "CONVERSATION",
                                                                    "CLIENT")}
+#: a log record's first line, as the servers' log handler writes it
+_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+ +(\S+) +- ", re.M)
+
+
+def sql_statements(log: str):
+    """The statements in a stretch of the action server's log (timing lines dropped)."""
+    records = _RECORD.split(log)[1:]
+    statements = []
+    for logger, message in zip(records[::2], records[1::2]):
+        message = message.strip()
+        if logger == "sqlalchemy.engine.Engine" and not message.startswith("["):
+            statements.append(" ".join(message.split()))
+    return statements
 
 
 def interleaved(samples_per_kind, measure):
@@ -129,13 +145,31 @@ class ActionServerCalls:
 @pytest.fixture(scope="module")
 def measured(trained_model, tmp_path_factory):
     folder = tmp_path_factory.mktemp("timing")
-    with running(server_set(trained_model, folder, env=UNLIMITED)) as servers:
+    with running(server_set(trained_model, folder,
+                            env={**UNLIMITED, "PLUSKOD_SQL_LOG": "1"})) as servers:
         rest, action = RestConversations(servers), ActionServerCalls(servers)
         for kind in KINDS:              # every path once, before anything is measured
             rest.measure(kind, 0)
             action.measure(kind, 0)
+        log = folder / "actions.log"
+        statements = {}
+        for kind in KINDS:              # within the minute after the warm-up's purge
+            before = log.stat().st_size
+            rest.measure(kind, 1)
+            time.sleep(0.5)             # the log handler writes as the check ends
+            with open(log, encoding="utf-8", errors="replace") as file:
+                file.seek(before)
+                statements[kind] = sql_statements(file.read())
         return {"end to end": interleaved(END_TO_END_SAMPLES, rest.measure),
-                "at the action server": interleaved(ACTION_SERVER_SAMPLES, action.measure)}
+                "at the action server": interleaved(ACTION_SERVER_SAMPLES, action.measure),
+                "statements": statements}
+
+
+def test_a_wrong_code_runs_the_same_statements_for_every_kind_of_number(measured):
+    statements = measured["statements"]
+    assert len(statements[BASELINE]) >= 5, statements      # the check was seen
+    for kind in KINDS:
+        assert statements[kind] == statements[BASELINE], kind
 
 
 @pytest.mark.parametrize("where, share", [("end to end", END_TO_END_MARGIN),
@@ -150,6 +184,14 @@ def test_a_wrong_code_takes_the_same_time_for_every_kind_of_number(measured, whe
             assert difference.within(margin), (where, kind, difference, margin)
             # precise enough to mean something: the interval is narrower than the margin
             assert difference.high - difference.low < 2 * margin, (where, kind, difference)
+
+
+def test_the_statement_reader_reads_records_of_the_log_handler():
+    log = ("2026-12-02 10:00:00 INFO     sqlalchemy.engine.Engine  - SELECT a\nFROM t\n"
+           "2026-12-02 10:00:00 INFO     sqlalchemy.engine.Engine  - [generated in 0.001s]\n"
+           "2026-12-02 10:00:01 INFO     rasa_sdk.executor  - something else\n"
+           "2026-12-02 10:00:01 INFO     sqlalchemy.engine.Engine  - COMMIT\n")
+    assert sql_statements(log) == ["SELECT a FROM t", "COMMIT"]
 
 
 def test_the_statistics_see_a_shift_and_accept_noise():
