@@ -30,7 +30,6 @@ from rasa_sdk.types import DomainDict
 from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
 from pluskod.core.codes import digits_of, weak_code_reason
 from pluskod.core.directory import Activation, Outcome
-from pluskod.core.phones import parse_phone
 from pluskod.core.proofs import TEMPORARY, Proof
 
 #: purpose under which the first entry of the new code is sealed (see CodeHasher)
@@ -69,7 +68,7 @@ class ValidateActivationForm(DirectoryFormValidation):
         if result.outcome is Outcome.TEMPORARY:
             proof = self.sealer.seal(
                 sender_id=tracker.sender_id, session=session_started_at(tracker),
-                msisdn=parse_phone(tracker.get_slot("phone_number")), scope=TEMPORARY,
+                msisdn=self.number_of(tracker), scope=TEMPORARY,
                 version=result.version, typed_code=digits_of(str(value)))
             return {"plus_kod": MASK, "activation_proof": proof}
         return {"plus_kod": MASK, "verification_outcome": "already_active"}

@@ -109,6 +109,12 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
                     "verification_outcome": "prepaid"}
         return {"phone_number": number}
 
+    @staticmethod
+    def number_of(tracker: Tracker) -> Optional[str]:
+        """The number this form checks codes for, as the phone step stored it (``None`` when
+        no number was given in this form)."""
+        return parse_phone(tracker.get_slot("phone_number"))
+
     def check_typed_code(self, value: Any, lengths: Tuple[int, ...], format_response: Text,
                          dispatcher: CollectingDispatcher, tracker: Tracker
                          ) -> Tuple[Optional[Verification], Dict[Text, Any]]:
@@ -117,7 +123,7 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
 
         Returns the verification when the code was right (verified or temporary); otherwise
         ``None`` and the slots that record the failure (the form asks again, or ends)."""
-        number = parse_phone(tracker.get_slot("phone_number"))
+        number = self.number_of(tracker)
         if number is None:  # no number was given in this form: ask for it first
             return None, {"plus_kod": None, "phone_number": None}
         code = digits_of(str(value) if value is not None else None)

@@ -22,7 +22,6 @@ from rasa_sdk.types import DomainDict
 from actions.code_forms import (MASK, DirectoryFormValidation, sealer_from_env,
                                 session_started_at)
 from pluskod.core.directory import CustomerDirectory, Outcome, directory_from_env
-from pluskod.core.phones import parse_phone
 from pluskod.core.proofs import ACCOUNT, NUMBER, Proof, ProofSealer
 
 __all__ = ["ValidateVerificationForm", "ActionFinishVerification", "verified_proof"]
@@ -57,7 +56,7 @@ class ValidateVerificationForm(DirectoryFormValidation):
         if result.outcome is Outcome.TEMPORARY:
             return {"plus_kod": MASK, "verification_outcome": "temporary"}
         proof = self.sealer.seal(sender_id=tracker.sender_id, session=session_started_at(tracker),
-                                 msisdn=parse_phone(tracker.get_slot("phone_number")),
+                                 msisdn=self.number_of(tracker),
                                  scope=result.scope, version=result.version)
         return {"plus_kod": MASK, "verification_proof": proof, "verification_outcome": "verified"}
 
