@@ -30,15 +30,16 @@ from rasa_sdk.types import DomainDict
 from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
 from pluskod.core.codes import digits_of, weak_code_reason
 from pluskod.core.directory import Activation, Outcome
+from pluskod.core.names import (ACTIVATION_PROOF_SLOT, CODE_SLOT, NEW_CODE_CONFIRMATION_SLOT,
+                                NEW_CODE_SEAL_SLOT, NEW_CODE_SLOT, OUTCOME_SLOT, SECRET_SLOTS)
 from pluskod.core.proofs import TEMPORARY, Proof
 
 #: purpose under which the first entry of the new code is sealed (see CodeHasher)
 SEAL_PURPOSE = "pending_kod5"
-ACTIVATION_SLOTS = ("plus_kod", "new_plus_kod", "new_plus_kod_confirmation",
-                    "new_plus_kod_seal", "activation_proof", "verification_outcome")
 #: what the form forgets when its proof no longer holds: it asks for the temporary code again
-START_OVER = {"plus_kod": None, "new_plus_kod": None, "new_plus_kod_confirmation": None,
-              "new_plus_kod_seal": None, "activation_proof": None}
+START_OVER = {slot: None for slot in (*SECRET_SLOTS, NEW_CODE_SEAL_SLOT, ACTIVATION_PROOF_SLOT)}
+#: what the end of the form forgets: everything it collected
+ACTIVATION_SLOTS = (*START_OVER, OUTCOME_SLOT)
 
 
 class ValidateActivationForm(DirectoryFormValidation):
@@ -52,7 +53,7 @@ class ValidateActivationForm(DirectoryFormValidation):
         return "validate_activation_form"
 
     def _proof(self, tracker: Tracker) -> Optional[Proof]:
-        return self.sealer.open(tracker.get_slot("activation_proof"), sender_id=tracker.sender_id,
+        return self.sealer.open(tracker.get_slot(ACTIVATION_PROOF_SLOT), sender_id=tracker.sender_id,
                                 session=session_started_at(tracker), scopes=(TEMPORARY,))
 
     def _start_over(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
@@ -70,8 +71,8 @@ class ValidateActivationForm(DirectoryFormValidation):
                 sender_id=tracker.sender_id, session=session_started_at(tracker),
                 msisdn=self.number_of(tracker), scope=TEMPORARY,
                 version=result.version, typed_code=digits_of(str(value)))
-            return {"plus_kod": MASK, "activation_proof": proof}
-        return {"plus_kod": MASK, "verification_outcome": "already_active"}
+            return {CODE_SLOT: MASK, ACTIVATION_PROOF_SLOT: proof}
+        return {CODE_SLOT: MASK, OUTCOME_SLOT: "already_active"}
 
     def validate_new_plus_kod(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -84,11 +85,11 @@ class ValidateActivationForm(DirectoryFormValidation):
             reason = "same_as_current"
         if reason:
             dispatcher.utter_message(response=f"utter_new_code_{reason}")
-            return {"new_plus_kod": None}
+            return {NEW_CODE_SLOT: None}
         seal = self.directory.hasher.hash(SEAL_PURPOSE, f"{tracker.sender_id}:{proof.msisdn}",
                                           code)
-        return {"new_plus_kod": MASK, "new_plus_kod_seal": seal,
-                "activation_proof": self.sealer.renewed(proof, tracker.sender_id)}
+        return {NEW_CODE_SLOT: MASK, NEW_CODE_SEAL_SLOT: seal,
+                ACTIVATION_PROOF_SLOT: self.sealer.renewed(proof, tracker.sender_id)}
 
     def validate_new_plus_kod_confirmation(self, value: Any, dispatcher: CollectingDispatcher,
                                            tracker: Tracker, domain: DomainDict
@@ -96,18 +97,18 @@ class ValidateActivationForm(DirectoryFormValidation):
         proof = self._proof(tracker)
         if proof is None:
             return self._start_over(dispatcher)
-        seal = tracker.get_slot("new_plus_kod_seal")
+        seal = tracker.get_slot(NEW_CODE_SEAL_SLOT)
         code = digits_of(str(value) if value is not None else None)
         if not (seal and len(code) == 5 and self.directory.hasher.verify(
                 seal, SEAL_PURPOSE, f"{tracker.sender_id}:{proof.msisdn}", code)):
             dispatcher.utter_message(response="utter_new_code_mismatch")
-            return {"new_plus_kod": None, "new_plus_kod_confirmation": None,
-                    "new_plus_kod_seal": None}
+            return {NEW_CODE_SLOT: None, NEW_CODE_CONFIRMATION_SLOT: None,
+                    NEW_CODE_SEAL_SLOT: None}
         outcome = self.directory.activate_kod5(proof.msisdn, proof.version, code)
         if outcome is Activation.STALE:  # the temporary code was set again meanwhile
             return self._start_over(dispatcher)
-        return {"new_plus_kod_confirmation": MASK, "new_plus_kod_seal": None,
-                "activation_proof": None, "verification_outcome": outcome.value}
+        return {NEW_CODE_CONFIRMATION_SLOT: MASK, NEW_CODE_SEAL_SLOT: None,
+                ACTIVATION_PROOF_SLOT: None, OUTCOME_SLOT: outcome.value}
 
 
 class ActionFinishActivation(Action):
@@ -127,7 +128,7 @@ class ActionFinishActivation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        response = self.MESSAGES.get(tracker.get_slot("verification_outcome"))
+        response = self.MESSAGES.get(tracker.get_slot(OUTCOME_SLOT))
         if response:
             dispatcher.utter_message(response=response)
         return [SlotSet(slot, None) for slot in ACTIVATION_SLOTS]

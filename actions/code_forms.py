@@ -13,9 +13,6 @@ its session, the number and the code's version. No slot is trusted on its own.
 from __future__ import annotations
 
 import abc
-import os
-from datetime import timedelta
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -24,25 +21,16 @@ from rasa_sdk.types import DomainDict
 
 from pluskod.core.clients import CLIENT_METADATA, UNKNOWN
 from pluskod.core.codes import digits_of
-from pluskod.core.directory import (PREPAID, Asker, CustomerDirectory, Outcome, Verification,
-                                    directory_from_env)
+from pluskod.core.directory import Asker, CustomerDirectory, Outcome, Verification
 from pluskod.core.masking import MASK  # what a slot holds once its code was checked
+from pluskod.core.names import (CODE_SLOT, OFFER_ENTITY, OUTCOME_SLOT, PHONE_SLOT,
+                                PREPAID_OFFERS, PREPAID_REFUSAL)
 from pluskod.core.phones import parse_phone
 from pluskod.core.proofs import ProofSealer
-
-PROOF_IDLE_ENV = "PLUSKOD_PROOF_IDLE_MINUTES"
 
 #: verification_outcome for each outcome that ends a form without a proof
 FAILED_OUTCOMES = {Outcome.LOCKED: "locked", Outcome.TOO_MANY: "too_many_failures",
                    Outcome.CLIENT_BLOCKED: "client_blocked"}
-
-
-@lru_cache(maxsize=1)
-def sealer_from_env() -> ProofSealer:
-    minutes = float(os.environ.get(PROOF_IDLE_ENV, "10"))
-    if minutes <= 0:
-        raise ValueError(f"{PROOF_IDLE_ENV} must be greater than 0")
-    return ProofSealer(directory_from_env().hasher, idle=timedelta(minutes=minutes))
 
 
 def session_started_at(tracker: Tracker) -> float:
@@ -68,23 +56,14 @@ def asker_of(tracker: Tracker) -> Asker:
 class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
     """Base of the forms that check codes against :class:`CustomerDirectory`.
 
-    ``verification_outcome`` (set only by actions) ends a form once it holds one of
+    :data:`~pluskod.core.names.OUTCOME_SLOT` (set only by actions) ends a form once it holds one of
     ``FINAL_OUTCOMES``. Abstract, so rasa-sdk does not register it as an action itself.
     """
 
     FINAL_OUTCOMES: frozenset = frozenset()
 
-    def __init__(self, directory: Optional[CustomerDirectory] = None,
-                 sealer: Optional[ProofSealer] = None) -> None:
-        self._directory, self._sealer = directory, sealer
-
-    @property
-    def directory(self) -> CustomerDirectory:
-        return self._directory or directory_from_env()
-
-    @property
-    def sealer(self) -> ProofSealer:
-        return self._sealer or sealer_from_env()
+    def __init__(self, directory: CustomerDirectory, sealer: ProofSealer) -> None:
+        self.directory, self.sealer = directory, sealer
 
     @abc.abstractmethod
     def name(self) -> Text:
@@ -92,7 +71,7 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        if tracker.get_slot("verification_outcome") in self.FINAL_OUTCOMES:
+        if tracker.get_slot(OUTCOME_SLOT) in self.FINAL_OUTCOMES:
             return []
         return domain_slots
 
@@ -101,19 +80,18 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
         number = parse_phone(str(value) if value is not None else None)
         if number is None:
             dispatcher.utter_message(response="utter_phone_number_invalid")
-            return {"phone_number": None}
+            return {PHONE_SLOT: None}
         offer = self.directory.offer_of(number)
-        if offer in PREPAID:
-            dispatcher.utter_message(response="utter_prepaid_not_available")
-            return {"phone_number": number, "offer_type": offer,
-                    "verification_outcome": "prepaid"}
-        return {"phone_number": number}
+        if offer in PREPAID_OFFERS:
+            dispatcher.utter_message(response=PREPAID_REFUSAL)
+            return {PHONE_SLOT: number, OFFER_ENTITY: offer, OUTCOME_SLOT: "prepaid"}
+        return {PHONE_SLOT: number}
 
     @staticmethod
     def number_of(tracker: Tracker) -> Optional[str]:
         """The number this form checks codes for, as the phone step stored it (``None`` when
         no number was given in this form)."""
-        return parse_phone(tracker.get_slot("phone_number"))
+        return parse_phone(tracker.get_slot(PHONE_SLOT))
 
     def check_typed_code(self, value: Any, lengths: Tuple[int, ...], format_response: Text,
                          dispatcher: CollectingDispatcher, tracker: Tracker
@@ -125,15 +103,15 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
         ``None`` and the slots that record the failure (the form asks again, or ends)."""
         number = self.number_of(tracker)
         if number is None:  # no number was given in this form: ask for it first
-            return None, {"plus_kod": None, "phone_number": None}
+            return None, {CODE_SLOT: None, PHONE_SLOT: None}
         code = digits_of(str(value) if value is not None else None)
         if len(code) not in lengths:
             dispatcher.utter_message(response=format_response)
-            return None, {"plus_kod": None}
+            return None, {CODE_SLOT: None}
         result = self.directory.check_code(number, code, asker_of(tracker))
         if result.outcome in (Outcome.VERIFIED, Outcome.TEMPORARY):
             return result, {}
         if result.outcome in FAILED_OUTCOMES:
-            return None, {"plus_kod": MASK, "verification_outcome": FAILED_OUTCOMES[result.outcome]}
+            return None, {CODE_SLOT: MASK, OUTCOME_SLOT: FAILED_OUTCOMES[result.outcome]}
         dispatcher.utter_message(response="utter_plus_kod_wrong")
-        return None, {"plus_kod": None}
+        return None, {CODE_SLOT: None}

@@ -10,18 +10,16 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-RETRIEVAL_INTENT = "faq"
+from pluskod.core.names import (FAQ_TOPIC_ENTITY, HANDOFF_INTENT, answer_ranking,
+                                choose_faq_payload, faq_response)
+
 MAX_SUGGESTIONS = 3
-CONSULTANT_BUTTON = {"title": "Konsultant", "payload": "/human_handoff"}
-
-
-def response_name(topic: Text) -> Text:
-    return f"utter_{RETRIEVAL_INTENT}/{topic}"
+CONSULTANT_BUTTON = {"title": "Konsultant", "payload": f"/{HANDOFF_INTENT}"}
 
 
 def faq_title(domain: Dict[Text, Any], topic: Text) -> Optional[Text]:
     """The customer-facing question of a FAQ topic, or None for an unknown topic."""
-    variations = domain.get("responses", {}).get(response_name(topic)) or []
+    variations = domain.get("responses", {}).get(faq_response(topic)) or []
     for variation in variations:
         title = (variation.get("metadata") or {}).get("title")
         if title:
@@ -29,20 +27,12 @@ def faq_title(domain: Dict[Text, Any], topic: Text) -> Optional[Text]:
     return None
 
 
-def choose_faq_payload(topic: Text) -> Text:
-    return '/choose_faq{"faq_topic": "%s"}' % topic
-
-
 def closest_topics(latest_message: Dict[Text, Any]) -> List[Text]:
     """FAQ topics ranked by the response selector for the latest message, best first."""
-    selectors = latest_message.get("response_selector") or {}
-    selector = selectors.get(RETRIEVAL_INTENT) or selectors.get("default") or {}
-    topics = []
-    for candidate in selector.get("ranking") or []:
-        key = candidate.get("intent_response_key") or ""
-        prefix = RETRIEVAL_INTENT + "/"
-        if key.startswith(prefix) and key[len(prefix):] not in topics:
-            topics.append(key[len(prefix):])
+    topics: List[Text] = []
+    for answer in answer_ranking(latest_message.get("response_selector")):
+        if answer.topic and answer.topic not in topics:
+            topics.append(answer.topic)
     return topics
 
 
@@ -91,9 +81,9 @@ class ActionAnswerChosenFaq(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        topic = next(tracker.get_latest_entity_values("faq_topic"), None)
+        topic = next(tracker.get_latest_entity_values(FAQ_TOPIC_ENTITY), None)
         if topic and faq_title(domain, topic):
-            dispatcher.utter_message(response=response_name(topic))
+            dispatcher.utter_message(response=faq_response(topic))
         else:
             dispatcher.utter_message(response="utter_not_understood")
         return []

@@ -1,12 +1,11 @@
 """The action server is not an open door.
 
 rasa-sdk 3.6's ``/webhook`` has no authentication and answers an error with the whole
-tracker echoed back. Attached through rasa-sdk's plugin hook (``rasa_sdk_plugins``), this
-module makes every endpoint except ``/health`` require the shared secret that the Rasa server
-sends (``Authorization: Bearer …`` from ``endpoints.yml``), refuses to start without a secret,
-and replaces every error body with a generic one. rasa-sdk listens on every interface unless
-``SANIC_HOST`` says otherwise; the guard makes loopback the default (the hook runs before the
-host is read), so exposing the server takes an explicit ``SANIC_HOST=0.0.0.0``.
+tracker echoed back. Attached to the action server's app (:mod:`actions.server`), this module
+makes every endpoint except ``/health`` require the shared secret that the Rasa server sends
+(``Authorization: Bearer …`` from ``endpoints.yml``), refuses to start without a secret, and
+replaces every error body with a generic one. The server listens on loopback unless
+``SANIC_HOST`` says otherwise, so exposing it takes an explicit ``SANIC_HOST=0.0.0.0``.
 """
 
 from __future__ import annotations
@@ -43,10 +42,13 @@ def presented_token(request: Request) -> Optional[str]:
     return None
 
 
+def configured_host(environ: Optional[dict] = None) -> str:
+    return (os.environ if environ is None else environ).get(HOST_ENV) or DEFAULT_HOST
+
+
 def attach(app: Sanic, token: Optional[str] = None) -> None:
-    """Install the guard on a rasa-sdk Sanic app."""
+    """Install the guard on the action server's Sanic app."""
     secret = token or configured_token()
-    os.environ.setdefault(HOST_ENV, DEFAULT_HOST)
 
     @app.middleware("request")
     async def require_token(request: Request):

@@ -19,9 +19,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import (MASK, DirectoryFormValidation, sealer_from_env,
-                                session_started_at)
-from pluskod.core.directory import CustomerDirectory, Outcome, directory_from_env
+from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
+from pluskod.core.directory import CustomerDirectory, Outcome
+from pluskod.core.names import CODE_SLOT, OUTCOME_SLOT, VERIFICATION_PROOF_SLOT
 from pluskod.core.proofs import ACCOUNT, NUMBER, Proof, ProofSealer
 
 __all__ = ["ValidateVerificationForm", "ActionFinishVerification", "verified_proof"]
@@ -31,7 +31,7 @@ def verified_proof(tracker: Tracker, directory: CustomerDirectory,
                    sealer: ProofSealer) -> Optional[Proof]:
     """The conversation's proof of a verified code, if it is sealed for this conversation and
     session, has not expired and its code has not changed since; else ``None``."""
-    proof = sealer.open(tracker.get_slot("verification_proof"), sender_id=tracker.sender_id,
+    proof = sealer.open(tracker.get_slot(VERIFICATION_PROOF_SLOT), sender_id=tracker.sender_id,
                         session=session_started_at(tracker), scopes=(ACCOUNT, NUMBER))
     if proof is None or directory.current_version(proof.msisdn, proof.scope) != proof.version:
         return None
@@ -54,11 +54,11 @@ class ValidateVerificationForm(DirectoryFormValidation):
         if result is None:
             return failed
         if result.outcome is Outcome.TEMPORARY:
-            return {"plus_kod": MASK, "verification_outcome": "temporary"}
+            return {CODE_SLOT: MASK, OUTCOME_SLOT: "temporary"}
         proof = self.sealer.seal(sender_id=tracker.sender_id, session=session_started_at(tracker),
                                  msisdn=self.number_of(tracker),
                                  scope=result.scope, version=result.version)
-        return {"plus_kod": MASK, "verification_proof": proof, "verification_outcome": "verified"}
+        return {CODE_SLOT: MASK, VERIFICATION_PROOF_SLOT: proof, OUTCOME_SLOT: "verified"}
 
 
 class ActionFinishVerification(Action):
@@ -74,21 +74,19 @@ class ActionFinishVerification(Action):
     }
     VERIFIED = {ACCOUNT: "utter_verified_kod5", NUMBER: "utter_verified_kod4"}
 
-    def __init__(self, directory: Optional[CustomerDirectory] = None,
-                 sealer: Optional[ProofSealer] = None) -> None:
-        self._directory, self._sealer = directory, sealer
+    def __init__(self, directory: CustomerDirectory, sealer: ProofSealer) -> None:
+        self.directory, self.sealer = directory, sealer
 
     def name(self) -> Text:
         return "action_finish_verification"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        outcome = tracker.get_slot("verification_outcome")
+        outcome = tracker.get_slot(OUTCOME_SLOT)
         response = self.MESSAGES.get(outcome)
         if outcome == "verified":
-            proof = verified_proof(tracker, self._directory or directory_from_env(),
-                                   self._sealer or sealer_from_env())
+            proof = verified_proof(tracker, self.directory, self.sealer)
             response = self.VERIFIED[proof.scope] if proof else None
         if response:
             dispatcher.utter_message(response=response)
-        return [SlotSet("plus_kod", None), SlotSet("verification_outcome", None)]
+        return [SlotSet(CODE_SLOT, None), SlotSet(OUTCOME_SLOT, None)]

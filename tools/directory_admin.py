@@ -24,11 +24,9 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from pluskod.core.codes import is_trivial
-from pluskod.core.directory import (DEFAULT_URL, OFFER_TYPES, PREPAID, CustomerDirectory,
-                                    policy_from_env)
-from pluskod.core.hashing import CodeHasher
+from pluskod.core.directory import URL_ENV, CustomerDirectory, directory_from_env
+from pluskod.core.names import DEFAULT_DIRECTORY_URL, OFFER_TYPES, PREPAID_OFFERS
 from pluskod.core.phones import parse_phone
-from pluskod.core.secrets import PEPPER
 
 COLUMNS = ("number", "offer_type", "account", "kod5", "kod5_state", "kod4")
 
@@ -59,7 +57,7 @@ def parse_row(line: int, raw: Dict[str, str]) -> Row:
     if offer not in OFFER_TYPES:
         raise InputError(f"line {line}: 'offer_type' must be one of {', '.join(OFFER_TYPES)}")
     row = Row(number, offer, field("account"), field("kod5"), field("kod5_state"), field("kod4"))
-    if offer in PREPAID:
+    if offer in PREPAID_OFFERS:
         if row.kod5 or row.kod4 or row.account:
             raise InputError(f"line {line}: a {offer} number has no account and no Plus Kod")
         return row
@@ -113,14 +111,13 @@ def import_rows(directory: CustomerDirectory, rows: List[Row]) -> int:
 
 
 def open_directory(url: str) -> CustomerDirectory:
-    directory = CustomerDirectory(url, CodeHasher(PEPPER.load()), policy_from_env())
-    directory.create_schema()
-    return directory
+    """The directory at ``url``, with the pepper and limits the assistant uses."""
+    return directory_from_env({**os.environ, URL_ENV: url})
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default=os.environ.get("PLUSKOD_DIRECTORY_URL", DEFAULT_URL))
+    parser.add_argument("--url", default=os.environ.get(URL_ENV, DEFAULT_DIRECTORY_URL))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("import-csv").add_argument("path", type=Path)
     commands.add_parser("set-temporary").add_argument("account")

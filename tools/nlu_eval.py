@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple
 
 from pluskod.core.folding import fold
+from pluskod.core.names import RETRIEVAL_INTENT, chosen_answer
 
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
@@ -94,13 +95,9 @@ SLICES: Dict[str, Callable[[str], str]] = {
 # --- prediction and scores -------------------------------------------------------------------
 def label_of(parse: Dict) -> str:
     intent = (parse.get("intent") or {}).get("name") or ""
-    if intent == "faq":
-        # a selector trained without `retrieval_intent` answers under "default" (as Rasa's
-        # ActionRetrieveResponse reads it): the vanilla pipeline does that
-        selectors = parse.get("response_selector") or {}
-        selector = selectors.get("faq") or selectors.get("default") or {}
-        key = (selector.get("response") or {}).get("intent_response_key")
-        return key or intent
+    if intent == RETRIEVAL_INTENT:
+        chosen = chosen_answer(parse.get("response_selector"))
+        return chosen.key if chosen else intent
     return intent
 
 

@@ -32,6 +32,7 @@ from typing import Dict, Iterator, List, Optional
 
 import yaml
 
+from pluskod.core.directory import directory_from_env, seed_demo, wants_demo
 from pluskod.core.secrets import API_SECRET
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, bearer
 
@@ -133,11 +134,24 @@ class Servers:
             )
         return log
 
+    def prepare_directory(self) -> None:
+        """Create the directory's tables, and seed the demo rows into an empty directory when
+        configured to (:func:`pluskod.core.directory.wants_demo`): once, here, so the action
+        server only ever opens it."""
+        environ = {**os.environ, **self.extra_env}
+        directory = directory_from_env(environ)
+        try:
+            if wants_demo(environ) and directory.is_empty():
+                seed_demo(directory)
+        finally:
+            directory.engine.dispose()
+
     def start_actions(self) -> None:
+        self.prepare_directory()
         log = self._start(
             "actions",
-            [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.action_port)] + self._log_level(),
+            [sys.executable, "-m", "actions.server", "--port", str(self.action_port)]
+            + self._log_level(),
             env={"SANIC_HOST": self.host},
         )
         wait_until_ready(f"{self.action_url}/health", self.processes["actions"],

@@ -19,7 +19,6 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_REQUIRED_STORE = "pluskod.tracker_store.RedactingSQLTrackerStore"
 
 
 def load_class(path: str) -> type:

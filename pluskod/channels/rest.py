@@ -34,10 +34,11 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
+from pluskod.channels.guard import attach
 from pluskod.channels.http_guard import INTEGRATION, GuardedBlueprint, HttpGuard
 from pluskod.channels.limits import MAX_BODY_BYTES, is_text, max_characters, too_long
 from pluskod.core.clients import CLIENT_METADATA
+from pluskod.core.names import TRACKER_STORE
 from pluskod.core.tokens import USERNAME
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,10 @@ class StrictRestInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = credentials or {}
         return cls(required_tracker_store=credentials.get("required_tracker_store",
-                                                          DEFAULT_REQUIRED_STORE),
+                                                          TRACKER_STORE),
                    max_characters=max_characters(credentials))
 
-    def __init__(self, required_tracker_store: Text = DEFAULT_REQUIRED_STORE,
+    def __init__(self, required_tracker_store: Text = TRACKER_STORE,
                  max_characters: int = 1000, guard: Optional[HttpGuard] = None) -> None:
         self.required_tracker_store = required_tracker_store
         self.max_characters = max_characters

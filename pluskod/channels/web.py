@@ -39,12 +39,12 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, attach
+from pluskod.channels.guard import attach
 from pluskod.channels.http_guard import PUBLIC, GuardedBlueprint, HttpGuard
 from pluskod.channels.limits import MAX_BODY_BYTES, is_text, max_characters, too_long
 from pluskod.core.clients import CLIENT_METADATA
 from pluskod.core.conversation_ids import ConversationIds, key_from_env
-from pluskod.tracker_store.sql import DEFAULT_SECRET_SLOTS
+from pluskod.core.names import SECRET_SLOTS, TRACKER_STORE
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +98,10 @@ class WebChatInput(InputChannel):
                    allowed_origins=origins,
                    web_root=credentials.get("web_root", "web"),
                    required_tracker_store=credentials.get("required_tracker_store",
-                                                          DEFAULT_REQUIRED_STORE))
+                                                          TRACKER_STORE))
 
     def __init__(self, max_characters: int = 1000, allowed_origins: Iterable[Text] = (),
-                 web_root: Text = "web", required_tracker_store: Text = DEFAULT_REQUIRED_STORE,
+                 web_root: Text = "web", required_tracker_store: Text = TRACKER_STORE,
                  ids: Optional[ConversationIds] = None,
                  guard: Optional[HttpGuard] = None) -> None:
         self.max_characters = max_characters
@@ -132,7 +132,7 @@ class WebChatInput(InputChannel):
         """Whether a form is waiting for a code (the widget masks its field)."""
         if tracker is None or not tracker.active_loop_name:
             return False
-        secret_slots = getattr(self._store(request), "secret_slots", DEFAULT_SECRET_SLOTS)
+        secret_slots = getattr(self._store(request), "secret_slots", SECRET_SLOTS)
         return tracker.get_slot("requested_slot") in secret_slots
 
     @staticmethod

@@ -37,7 +37,6 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 from sqlalchemy import (Column, DateTime, ForeignKey, Index, Integer, String, create_engine,
@@ -46,12 +45,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from pluskod.core.hashing import CodeHasher
+from pluskod.core.names import DEFAULT_DIRECTORY_URL, OFFER_TYPES
 from pluskod.core.secrets import PEPPER, derive_key
 
 Base = declarative_base()
 
-OFFER_TYPES = ("abonament", "na_karte", "mix")
-PREPAID = ("na_karte", "mix")
 KOD5, KOD4 = "kod5", "kod4"
 TEMPORARY, ACTIVE = "temporary", "active"
 ACCOUNT_SCOPE, NUMBER_SCOPE = "account", "number"
@@ -433,11 +431,19 @@ DEMO_ACCOUNTS = (("A", "48213", ACTIVE), ("B", "55120", TEMPORARY))
 DEMO_NUMBERS = (("600100200", "abonament", "A", "7391"), ("600100201", "abonament", "A", "2846"),
                 ("600200300", "abonament", "B", "1357"), ("600300400", "na_karte", None, None),
                 ("600400500", "mix", None, None))
-DEFAULT_URL = "sqlite:///var/directory.db"
+URL_ENV, SEED_ENV, SQL_LOG_ENV = "PLUSKOD_DIRECTORY_URL", "PLUSKOD_SEED_DEMO", "PLUSKOD_SQL_LOG"
 
 
 def seed_demo(directory: CustomerDirectory) -> None:
     directory.import_records(accounts=DEMO_ACCOUNTS, numbers=DEMO_NUMBERS)
+
+
+def wants_demo(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Whether the launcher seeds the demo rows into an empty directory: for the embedded
+    default, or any URL with ``PLUSKOD_SEED_DEMO=1`` (``0`` turns it off)."""
+    environ = os.environ if environ is None else environ
+    url = environ.get(URL_ENV, DEFAULT_DIRECTORY_URL)
+    return environ.get(SEED_ENV, "1" if url == DEFAULT_DIRECTORY_URL else "0") == "1"
 
 
 def _limit(environ: Mapping[str, str], prefix: str, default: Limit) -> Limit:
@@ -469,22 +475,23 @@ def policy_from_env(environ: Optional[Mapping[str, str]] = None) -> LockoutPolic
                          client=_limit(environ, "CLIENT", defaults.client))
 
 
-@lru_cache(maxsize=1)
-def directory_from_env() -> CustomerDirectory:
-    """The directory the action server uses: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file
-    in var/), created on first start and seeded with the demo rows when empty - for the
-    embedded default, or any URL with ``PLUSKOD_SEED_DEMO=1``. ``PLUSKOD_SQL_LOG=1`` logs every
-    SQL statement the directory runs (never its parameters), to see what a check costs."""
-    url = os.environ.get("PLUSKOD_DIRECTORY_URL", DEFAULT_URL)
-    if os.environ.get("PLUSKOD_SQL_LOG") == "1":
+def directory_from_env(environ: Optional[Mapping[str, str]] = None,
+                       create_schema: bool = True) -> CustomerDirectory:
+    """A directory as configured: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file in
+    ``var/``), the pepper (:data:`pluskod.core.secrets.PEPPER`) and the lockout limits
+    (:func:`policy_from_env`); its tables are created if missing. Called once by each process
+    that needs a directory, which passes it on; it adds no rows (the launcher seeds the demo,
+    see :func:`wants_demo`). ``PLUSKOD_SQL_LOG=1`` logs every SQL statement the directory runs
+    (never its parameters), to see what a check costs."""
+    environ = os.environ if environ is None else environ
+    url = environ.get(URL_ENV, DEFAULT_DIRECTORY_URL)
+    if environ.get(SQL_LOG_ENV) == "1":
         logging.getLogger("sqlalchemy.engine.Engine").setLevel(logging.INFO)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:"):
         os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
-    directory = CustomerDirectory(url, CodeHasher(PEPPER.load()), policy_from_env())
-    directory.create_schema()
-    seed = os.environ.get("PLUSKOD_SEED_DEMO", "1" if url == DEFAULT_URL else "0") == "1"
-    if seed and directory.is_empty():
-        seed_demo(directory)
+    directory = CustomerDirectory(url, CodeHasher(PEPPER.load(environ)), policy_from_env(environ))
+    if create_schema:
+        directory.create_schema()
     return directory
 
 

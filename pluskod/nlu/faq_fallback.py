@@ -13,14 +13,11 @@ from typing import Any, Dict, Optional, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-from rasa.nlu.constants import (
-    RESPONSE_SELECTOR_DEFAULT_INTENT,
-    RESPONSE_SELECTOR_PREDICTION_KEY,
-    RESPONSE_SELECTOR_PROPERTY_NAME,
-    RESPONSE_SELECTOR_RANKING_KEY,
-)
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
+
+from pluskod.core.names import RETRIEVAL_INTENT, answer_ranking, chosen_answer
 
 RETRIEVAL_INTENT_KEY = "retrieval_intent"
 RESPONSE_THRESHOLD_KEY = "response_selector_threshold"
@@ -37,7 +34,7 @@ class FaqAwareFallbackClassifier(FallbackClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {
             **FallbackClassifier.get_default_config(),
-            RETRIEVAL_INTENT_KEY: "faq",
+            RETRIEVAL_INTENT_KEY: RETRIEVAL_INTENT,
             RESPONSE_THRESHOLD_KEY: 0.5,
             RESPONSE_AMBIGUITY_KEY: 0.0,
         }
@@ -62,15 +59,9 @@ class FaqAwareFallbackClassifier(FallbackClassifier):
     def _answer_confidences(
         message: Message, retrieval_intent: Text
     ) -> Tuple[Optional[float], Optional[float]]:
-        selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-        selector = selectors.get(retrieval_intent) or selectors.get(
-            RESPONSE_SELECTOR_DEFAULT_INTENT
-        )
-        if not selector:
+        selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME)
+        chosen = chosen_answer(selectors, retrieval_intent)
+        if chosen is None:
             return None, None
-        best = selector.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).get(
-            PREDICTED_CONFIDENCE_KEY
-        )
-        ranking = selector.get(RESPONSE_SELECTOR_RANKING_KEY) or []
-        runner_up = ranking[1].get(PREDICTED_CONFIDENCE_KEY) if len(ranking) > 1 else None
-        return best, runner_up
+        ranking = answer_ranking(selectors, retrieval_intent)
+        return chosen.confidence, ranking[1].confidence if len(ranking) > 1 else None

@@ -2,16 +2,15 @@
 
 Rasa treats any message that starts with ``/`` as a command (``/intent{"slot": "value"}``)
 and skips NLU for it. Buttons need a few such payloads, so this component lets through only
-the commands listed in ``allowed_commands`` (intent -> entity names it may carry) and turns
+the commands listed in ``allowed_commands`` (intent -> entity names it may carry; default
+and contract: :data:`pluskod.core.names.BUTTON_COMMANDS`) and turns
 any other ``/...`` message into plain text for the classifiers. It also caps the text the
 pipeline looks at, so a huge message costs no more than ``max_characters``.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,25 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-COMMAND = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]*)(?P<entities>\{.*\})?$", re.S)
-
-
-def is_allowed_command(text: Text, allowed: Dict[Text, List[Text]]) -> bool:
-    """True for ``/intent`` or ``/intent{json}`` whose intent and entity names are allowed."""
-    match = COMMAND.match(text.strip())
-    if not match or match.group("intent") not in allowed:
-        return False
-    raw_entities = match.group("entities")
-    if raw_entities is None:
-        return True
-    try:
-        entities = json.loads(raw_entities)
-    except ValueError:
-        return False
-    permitted = set(allowed[match.group("intent")] or [])
-    return isinstance(entities, dict) and all(
-        isinstance(value, str) and key in permitted for key, value in entities.items()
-    )
+from pluskod.core.names import BUTTON_COMMANDS, is_allowed_command
 
 
 def neutralise(text: Text) -> Text:
@@ -55,10 +36,10 @@ class InputGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"allowed_commands": {}, "max_characters": 1000}
+        return {"allowed_commands": dict(BUTTON_COMMANDS), "max_characters": 1000}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.allowed: Dict[Text, List[Text]] = dict(config.get("allowed_commands") or {})
+        self.allowed: Mapping[Text, Sequence[Text]] = dict(config.get("allowed_commands") or {})
         self.max_characters: int = int(config["max_characters"])
 
     @classmethod

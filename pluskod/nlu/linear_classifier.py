@@ -56,6 +56,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 
+from pluskod.core.names import RETRIEVAL_INTENT
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "model.skops"
@@ -94,7 +96,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "C": 1.0,
             # folds of the cross-validation the probabilities are calibrated on
             "calibration_folds": 5,
-            "retrieval_intent": "faq",
+            "retrieval_intent": RETRIEVAL_INTENT,
             "ranking_length": 10,
             "random_seed": 42,
         }

@@ -22,6 +22,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from pluskod.core.names import OFFER_ENTITY, PREPAID_OFFERS, PREPAID_REFUSAL
+
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -30,8 +32,8 @@ class DeclaredPrepaidPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": RULE_POLICY_PRIORITY + 1, "entity": "offer_type",
-                "values": ["na_karte", "mix"], "action": "utter_prepaid_not_available"}
+        return {"priority": RULE_POLICY_PRIORITY + 1, "entity": OFFER_ENTITY,
+                "values": list(PREPAID_OFFERS), "action": PREPAID_REFUSAL}
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
               **kwargs: Any) -> Resource:

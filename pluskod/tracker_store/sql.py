@@ -6,7 +6,7 @@ Configure in ``endpoints.yml``::
       type: pluskod.tracker_store.RedactingSQLTrackerStore
       dialect: sqlite            # or postgresql
       db: var/tracker.db
-      secret_slots: [plus_kod, new_plus_kod, new_plus_kod_confirmation]
+      secret_slots: [plus_kod, new_plus_kod, new_plus_kod_confirmation]   # names.SECRET_SLOTS
 
 The parent's ``save`` streams to the event broker and writes rows; it receives a redacted copy
 of the tracker with the same number of events, so both the database and the broker only ever
@@ -25,17 +25,16 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from pluskod.core.names import DEFAULT_TRACKER_DB, SECRET_SLOTS
 from pluskod.tracker_store.redaction import redact_events
-
-DEFAULT_SECRET_SLOTS = ("plus_kod", "new_plus_kod", "new_plus_kod_confirmation")
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store (SQLite file by default) that never stores a Plus Kod."""
 
     def __init__(self, domain: Optional[Domain] = None, dialect: Text = "sqlite",
-                 db: Text = "var/tracker.db", event_broker: Optional[EventBroker] = None,
-                 secret_slots: Iterable[Text] = DEFAULT_SECRET_SLOTS,
+                 db: Text = DEFAULT_TRACKER_DB, event_broker: Optional[EventBroker] = None,
+                 secret_slots: Iterable[Text] = SECRET_SLOTS,
                  **kwargs: Dict[Text, Any]) -> None:
         if dialect == "sqlite" and db and not db.startswith(":"):
             from pathlib import Path

@@ -1,11 +1,36 @@
-"""What rasa-sdk registers from the actions package is exactly what the domain declares."""
+"""The action server runs exactly the actions the domain declares, each with its collaborators."""
 
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
+from actions.server import Services, actions_of
+from pluskod.core.proofs import ProofSealer
 
-def test_the_action_server_registers_exactly_the_domain_actions(root):
+
+def test_the_action_server_registers_exactly_the_domain_actions(root, demo_directory):
     executor = ActionExecutor()
-    executor.register_package("actions")        # raises if a helper class looks like an action
+    for action in actions_of(Services(demo_directory, ProofSealer(demo_directory.hasher))):
+        executor.register_action(action)
     declared = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))["actions"]
     assert sorted(executor.actions) == sorted(declared)
+
+
+def test_services_are_made_from_the_environment_without_rows(tmp_path):
+    environ = {"PLUSKOD_DIRECTORY_URL": f"sqlite:///{tmp_path / 'directory.db'}",
+               "PLUSKOD_PEPPER_FILE": str(tmp_path / "pepper"),
+               "PLUSKOD_PROOF_IDLE_MINUTES": "2.5"}
+    services = Services.from_env(environ)
+    assert services.directory.is_empty()          # no demo rows as a side effect
+    assert services.sealer.idle.total_seconds() == 150
+    assert services.directory.hasher.pepper == (tmp_path / "pepper").read_bytes()
+
+
+def test_a_bad_idle_time_is_a_clear_error(tmp_path):
+    import pytest
+
+    for raw, message in (("ten", "must be a number of minutes, not 'ten'"),
+                         ("0", "must be greater than 0")):
+        with pytest.raises(ValueError, match=message):
+            Services.from_env({"PLUSKOD_PROOF_IDLE_MINUTES": raw,
+                               "PLUSKOD_DIRECTORY_URL": "sqlite://",
+                               "PLUSKOD_PEPPER_FILE": str(tmp_path / "pepper")})

@@ -1,4 +1,7 @@
-"""The real action server (rasa-sdk + our plugin) refuses requests without the secret."""
+"""The real action server (rasa-sdk's executor behind our guard) refuses requests without the
+secret and runs exactly the domain's actions."""
+
+import sys
 
 import pytest
 import requests
@@ -86,7 +89,7 @@ def listening_hosts(port):
     return hosts
 
 
-def test_a_plain_rasa_run_actions_listens_on_loopback_only(root, tmp_path):
+def test_the_action_server_listens_on_loopback_only(root, tmp_path):
     import os
     import signal
     import subprocess
@@ -94,10 +97,12 @@ def test_a_plain_rasa_run_actions_listens_on_loopback_only(root, tmp_path):
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "SANIC_HOST"}
-    env["PLUSKOD_ACTION_TOKEN"] = "t" * 32
+    env.update({"PLUSKOD_ACTION_TOKEN": "t" * 32,
+                "PLUSKOD_DIRECTORY_URL": f"sqlite:///{tmp_path / 'directory.db'}",
+                "PLUSKOD_PEPPER_FILE": str(tmp_path / "pepper")})
     with open(tmp_path / "actions.log", "wb") as log:
-        process = subprocess.Popen([str(root / ".venv" / "bin" / "rasa"), "run", "actions",
-                                    "--actions", "actions", "--port", str(port)], cwd=root,
+        process = subprocess.Popen([sys.executable, "-m", "actions.server",
+                                    "--port", str(port)], cwd=root,
                                    env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     try:
@@ -109,3 +114,36 @@ def test_a_plain_rasa_run_actions_listens_on_loopback_only(root, tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_the_server_runs_exactly_the_domains_actions(action_server, root):
+    import yaml
+
+    listed = requests.get(f"{action_server.action_url}/actions", timeout=30,
+                          headers={"Authorization": f"Bearer {action_server.action_token}"})
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    assert sorted(a["name"] for a in listed.json()) == sorted(domain["actions"])
+
+
+def test_a_compressed_call_runs_and_a_bomb_or_garbage_is_refused(action_server):
+    import json
+    import zlib
+
+    token = {"Authorization": f"Bearer {action_server.action_token}"}
+    plain = call(action_server, token)
+    body = json.dumps({
+        "next_action": "action_suggest_faq", "sender_id": "guard-test", "version": "3.6.2",
+        "domain": {"responses": {}},
+        "tracker": {"sender_id": "guard-test", "slots": {}, "events": [], "paused": False,
+                    "latest_message": {"text": "", "intent": {}, "entities": []},
+                    "latest_action_name": "action_listen", "active_loop": {},
+                    "followup_action": None, "latest_event_time": None}}).encode()
+    deflate = {**token, "Content-Encoding": "deflate", "Content-Type": "application/json"}
+    url = f"{action_server.action_url}/webhook"
+    compressed = requests.post(url, data=zlib.compress(body), headers=deflate, timeout=30)
+    assert compressed.status_code == 200 and compressed.json() == plain.json()
+    bomb = zlib.compress(b" " * (64 * 1024 * 1024))   # 64 MiB of spaces in ~64 KiB
+    assert requests.post(url, data=bomb, headers=deflate, timeout=30).status_code == 400
+    for garbage in (b"not zlib", zlib.compress(b"[1, 2]"), zlib.compress(b"{broken")):
+        answer = requests.post(url, data=garbage, headers=deflate, timeout=30)
+        assert (answer.status_code, answer.json()) == (400, {"error": "Invalid body request"})

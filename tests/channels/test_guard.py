@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 
-from pluskod.channels.guard import DEFAULT_REQUIRED_STORE, enforce_tracker_store
+from pluskod.channels.guard import enforce_tracker_store
+from pluskod.core.names import TRACKER_STORE
 from pluskod.tracker_store import RedactingSQLTrackerStore
 
 
@@ -16,7 +17,7 @@ def test_the_redacting_store_is_accepted_and_loses_its_in_memory_fallback(tmp_pa
     store = RedactingSQLTrackerStore(db=str(tmp_path / "t.db"))
     agent = agent_with(FailSafeTrackerStore(store))
     stops = []
-    assert enforce_tracker_store(agent, DEFAULT_REQUIRED_STORE, stop=stops.append)
+    assert enforce_tracker_store(agent, TRACKER_STORE, stop=stops.append)
     assert agent.tracker_store is store and agent.processor.tracker_store is store
     assert stops == []
 
@@ -24,7 +25,7 @@ def test_the_redacting_store_is_accepted_and_loses_its_in_memory_fallback(tmp_pa
 def test_an_in_memory_fallback_stops_the_server(caplog):
     stops = []
     agent = agent_with(FailSafeTrackerStore(InMemoryTrackerStore(None)))
-    assert not enforce_tracker_store(agent, DEFAULT_REQUIRED_STORE, stop=stops.append)
+    assert not enforce_tracker_store(agent, TRACKER_STORE, stop=stops.append)
     assert stops == [1]
     assert "Refusing to serve" in caplog.text
 

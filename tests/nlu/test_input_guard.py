@@ -3,7 +3,8 @@ import yaml
 
 from rasa.shared.nlu.training_data.message import Message
 
-from pluskod.nlu.input_guard import InputGuard, is_allowed_command
+from pluskod.core.names import is_allowed_command
+from pluskod.nlu.input_guard import InputGuard
 
 
 @pytest.fixture(scope="module")
