@@ -1,10 +1,12 @@
 """Check the editors' files before training: clear errors with file and line, no tracebacks.
 
-    python editor_tools/check_content.py      (or: make check-content)
+    python -m editor_tools.check_content      (or: make check-content)
 
 Checks that every YAML file parses; that each FAQ file data/faq/<topic>.yml holds the intent
 faq/<topic> with at least MIN_EXAMPLES examples and its answer utter_faq/<topic> with a title;
-that every button payload is one the assistant accepts (see InputGuard in config.yml); and
+that every button payload is one the assistant accepts (see InputGuard in config.yml, and
+:func:`pluskod.core.names.is_allowed_command`); that the YAML files agree with the names the
+code uses (:mod:`editor_tools.agreement`); and
 that every number in an answer appears in the sources (docs/sources/), so no price, phone
 number or deadline is invented (a prompt whose numbers only show a format, like
 "np. 600 100 200", says so with ``metadata: {numbers: format examples}``); and that no
@@ -14,7 +16,6 @@ which would make the measured quality a lie.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -23,21 +24,21 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 
 import yaml
 
+from editor_tools.agreement import disagreements
 from pluskod.core.folding import fold
+from pluskod.core.names import FAQ_TOPIC_ENTITY, is_allowed_command, parse_command
 
-ROOT = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 25
 #: sentences the model is measured on: never training examples
 TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/dev.yml", "tests/nlu/dev2.yml",
              "tests/nlu/dev3.yml", "tests/nlu/dev4.yml")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
-COMMAND = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
 
 
 @dataclass
 class Report:
-    root: Path = ROOT
+    root: Path = field(default_factory=Path.cwd)
     errors: List[str] = field(default_factory=list)
 
     def error(self, path: Path, message: str, line: Optional[int] = None) -> None:
@@ -99,20 +100,24 @@ def check_buttons(path: Path, responses: Dict[str, Any], commands: Dict[str, Lis
                                        f"slot placeholders and logs an error")
                     continue
                 payload = written.replace("{{", "{").replace("}}", "}")
-                match = COMMAND.match(payload)
-                if not match or match.group("intent") not in commands:
+                command = parse_command(payload)
+                if command is None or command.intent not in commands:
                     report.error(path, f"{name}: button payload {payload!r} is not one the "
                                        f"assistant accepts ({', '.join(sorted(commands))})")
                     continue
-                if match.group("entities"):
-                    try:
-                        entities = json.loads(match.group("entities"))
-                    except ValueError:
-                        report.error(path, f"{name}: button payload {payload!r} has broken JSON")
-                        continue
-                    topic = entities.get("faq_topic")
-                    if topic is not None and topic not in topics:
-                        report.error(path, f"{name}: button points to unknown FAQ topic {topic!r}")
+                if command.entities is None:
+                    report.error(path, f"{name}: button payload {payload!r} has broken JSON "
+                                       f"(write {{{{\"name\": \"value\"}}}})")
+                    continue
+                if not is_allowed_command(payload, commands):
+                    allowed = ", ".join(commands[command.intent] or ()) or "none"
+                    report.error(path, f"{name}: button payload {payload!r} carries an entity "
+                                       f"that /{command.intent} may not carry (allowed: "
+                                       f"{allowed}); the assistant would read it as text")
+                    continue
+                topic = command.entities.get(FAQ_TOPIC_ENTITY)
+                if topic is not None and topic not in topics:
+                    report.error(path, f"{name}: button points to unknown FAQ topic {topic!r}")
 
 
 def check_numbers(path: Path, responses: Dict[str, Any], allowed: Set[str],
@@ -123,7 +128,8 @@ def check_numbers(path: Path, responses: Dict[str, Any], allowed: Set[str],
                 continue  # e.g. "np. 600 100 200" in a prompt: not a fact about the offer
             for number in NUMBER.findall(str(variation.get("text", ""))):
                 digits = re.sub(r"\D", "", number)
-                if digits not in allowed and not all(part in allowed for part in re.findall(r"\d+", number)):
+                parts = re.findall(r"\d+", number)
+                if digits not in allowed and not all(part in allowed for part in parts):
                     report.error(path, f"{name}: the number {number!r} is not in docs/sources/; "
                                        f"answers may only state what the sources say")
 
@@ -174,12 +180,15 @@ def yaml_files(root: Path) -> Iterable[Path]:
             yield root / name
 
 
-def check(root: Path = ROOT) -> Report:
+def check(root: Optional[Path] = None) -> Report:
+    """Check the project in ``root`` (default: the current directory, as for ``rasa``)."""
+    root = Path.cwd() if root is None else root
     report = Report(root=root)
     parsed = {path: load_yaml(path, report) for path in yaml_files(root)}
     if report.errors:
         return report  # later checks would only repeat the syntax errors
 
+    report.errors.extend(disagreements(root))
     commands = allowed_commands(root / "config.yml")
     numbers = source_numbers(root / "docs" / "sources")
     faq_files = sorted((root / "data" / "faq").glob("*.yml"))
@@ -218,15 +227,20 @@ def check(root: Path = ROOT) -> Report:
     return report
 
 
-def main() -> int:
-    report = check()
+def main(argv: Optional[List[str]] = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=Path.cwd(),
+                        help="the project's directory (default: the current one)")
+    report = check(parser.parse_args(argv).project)
     if report.errors:
         print(f"Content check found {len(report.errors)} problem(s):", file=sys.stderr)
         for line in report.errors:
             print(f"  {line}", file=sys.stderr)
         return 1
-    print("Content check passed: YAML, FAQ topics, button payloads, numbers and test-set "
-          "separation are fine.")
+    print("Content check passed: YAML, names shared with the code, FAQ topics, button "
+          "payloads, numbers and test-set separation are fine.")
     return 0
 
 
