@@ -8,12 +8,12 @@ RASA      := $(VENV)/bin/rasa
 STAMP     := $(VENV)/.installed
 SPACY_DIR := build/spacy_pl_pluskod
 MODEL     := models/pluskod.tar.gz
-CHROMIUM  ?= /usr/bin/chromium
+CHROMIUM  ?= $(or $(PLUSKOD_CHROMIUM),/usr/bin/chromium)
 DATA      := $(shell find data -name '*.yml' 2>/dev/null)
 LANG_SRC  := $(wildcard pluskod/language/*.py pluskod/language/*.yml) pluskod/core/folding.py
 
-.PHONY: help install spacy browser train run shell test test-fast validate test-stories \
-        nlu-quality bench-nlu check-content clean
+.PHONY: help install spacy browser train run shell test test-fast lint services validate \
+        test-stories nlu-quality bench-nlu check-content requirements clean
 
 help:
 	@echo "make run           install, train if needed, start the assistant (Ctrl-C stops it)"
@@ -23,6 +23,8 @@ help:
 	@echo "make install       create $(VENV) (Python 3.10) and build the Polish spaCy pipeline"
 	@echo "make browser       install Debian's chromium for the browser tests"
 	@echo "make test-fast     unit tests only (pytest -m 'not slow'), no training"
+	@echo "make lint          ruff and mypy (make test runs them first)"
+	@echo "make requirements  compile requirements.in to the pinned requirements.txt (pip-tools)"
 	@echo "make bench-nlu     compare this pipeline with a vanilla Rasa pipeline"
 	@echo "make check-content check the editors' files (YAML, names, sources) and rasa data validate"
 
@@ -45,28 +47,35 @@ install: $(STAMP) $(SPACY_DIR)/meta.json
 spacy: $(SPACY_DIR)/meta.json
 
 # Browser tests drive Debian's chromium (Playwright's own browser download does not work here).
-browser: $(CHROMIUM)
-$(CHROMIUM):
-	@echo "[browser] installing Debian's chromium for the browser tests (apt-get)"
-	@sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq --no-install-recommends chromium
+# Installing it needs root (or sudo); a chromium already there is used as it is.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  echo "[browser] using $(CHROMIUM) (already installed; nothing to install)"; \
+	elif [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; then \
+	  echo "[browser] installing Debian's chromium for the browser tests (apt-get)"; \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+	  echo "[browser] error: $(CHROMIUM) is missing and installing it needs root: run 'apt-get install chromium' as root, or set PLUSKOD_CHROMIUM to a chromium binary." >&2; \
+	  exit 1; \
+	fi
 
 # --- model --------------------------------------------------------------------------------
 train: install
-	@$(PY) editor_tools/check_content.py
-	$(PY) tools/train.py --model $(MODEL)
+	@$(PY) -m editor_tools.check_content
+	$(PY) -m tools.train --model $(MODEL)
 
 # --- running ------------------------------------------------------------------------------
 run: train
-	$(PY) tools/serve.py --model $(MODEL)
+	$(PY) -m tools.serve --model $(MODEL)
 
 shell: train
-	$(PY) tools/serve.py --model $(MODEL) --shell
+	$(PY) -m tools.serve --model $(MODEL) --shell
 
 # --- checks -------------------------------------------------------------------------------
 check-content: install
-	$(PY) editor_tools/check_content.py
+	$(PY) -m editor_tools.check_content
 	$(RASA) data validate
 
 validate: check-content
@@ -76,16 +85,33 @@ test-stories: train
 	  --out reports/core
 
 nlu-quality: train
-	$(PY) tools/nlu_quality.py --model $(MODEL)
+	$(PY) -m tools.nlu_quality --model $(MODEL)
 
 test-fast: install
 	$(PY) -m pytest -m "not slow" -q
 
-test: install browser train validate test-stories nlu-quality
+# The fast checks first: lint and type errors, and a missing PostgreSQL, fail in seconds.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+services: install
+	@$(PY) -m tools.check_services
+
+test: install lint services browser train validate test-stories nlu-quality
 	$(PY) -m pytest -q
 
 bench-nlu: install
-	$(PY) tools/bench_nlu.py
+	$(PY) -m tools.bench_nlu
+
+# requirements.in -> requirements.txt, in a venv of its own: pip-tools needs a newer
+# `packaging` than Rasa 3.6 allows, so it cannot live in $(VENV).
+PIP_TOOLS := .venv-tools/bin/pip-compile
+requirements: requirements.in
+	@[ -x $(PIP_TOOLS) ] || { python=$$(tools/find-python.sh) && $$python -m venv .venv-tools && \
+	  .venv-tools/bin/pip install --quiet --disable-pip-version-check pip==24.0 pip-tools==7.6.2; }
+	$(PIP_TOOLS) --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.txt requirements.in
 
 clean:
 	rm -rf build models reports .rasa .pytest_cache

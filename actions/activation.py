@@ -30,8 +30,15 @@ from rasa_sdk.types import DomainDict
 from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
 from pluskod.core.codes import digits_of, weak_code_reason
 from pluskod.core.directory import Activation, Outcome
-from pluskod.core.names import (ACTIVATION_PROOF_SLOT, CODE_SLOT, NEW_CODE_CONFIRMATION_SLOT,
-                                NEW_CODE_SEAL_SLOT, NEW_CODE_SLOT, OUTCOME_SLOT, SECRET_SLOTS)
+from pluskod.core.names import (
+    ACTIVATION_PROOF_SLOT,
+    CODE_SLOT,
+    NEW_CODE_CONFIRMATION_SLOT,
+    NEW_CODE_SEAL_SLOT,
+    NEW_CODE_SLOT,
+    OUTCOME_SLOT,
+    SECRET_SLOTS,
+)
 from pluskod.core.proofs import TEMPORARY, Proof
 
 #: purpose under which the first entry of the new code is sealed (see CodeHasher)
@@ -53,7 +60,8 @@ class ValidateActivationForm(DirectoryFormValidation):
         return "validate_activation_form"
 
     def _proof(self, tracker: Tracker) -> Optional[Proof]:
-        return self.sealer.open(tracker.get_slot(ACTIVATION_PROOF_SLOT), sender_id=tracker.sender_id,
+        return self.sealer.open(tracker.get_slot(ACTIVATION_PROOF_SLOT),
+                                sender_id=tracker.sender_id,
                                 session=session_started_at(tracker), scopes=(TEMPORARY,))
 
     def _start_over(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
@@ -69,7 +77,7 @@ class ValidateActivationForm(DirectoryFormValidation):
         if result.outcome is Outcome.TEMPORARY:
             proof = self.sealer.seal(
                 sender_id=tracker.sender_id, session=session_started_at(tracker),
-                msisdn=self.number_of(tracker), scope=TEMPORARY,
+                msisdn=result.msisdn, scope=TEMPORARY,
                 version=result.version, typed_code=digits_of(str(value)))
             return {CODE_SLOT: MASK, ACTIVATION_PROOF_SLOT: proof}
         return {CODE_SLOT: MASK, OUTCOME_SLOT: "already_active"}

@@ -13,6 +13,7 @@ its session, the number and the code's version. No slot is trusted on its own.
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -21,16 +22,33 @@ from rasa_sdk.types import DomainDict
 
 from pluskod.core.clients import CLIENT_METADATA, UNKNOWN
 from pluskod.core.codes import digits_of
-from pluskod.core.directory import Asker, CustomerDirectory, Outcome, Verification
+from pluskod.core.directory import Asker, CustomerDirectory, Outcome
 from pluskod.core.masking import MASK  # what a slot holds once its code was checked
-from pluskod.core.names import (CODE_SLOT, OFFER_ENTITY, OUTCOME_SLOT, PHONE_SLOT,
-                                PREPAID_OFFERS, PREPAID_REFUSAL)
+from pluskod.core.names import (
+    CODE_SLOT,
+    OFFER_ENTITY,
+    OUTCOME_SLOT,
+    PHONE_SLOT,
+    PREPAID_OFFERS,
+    PREPAID_REFUSAL,
+)
 from pluskod.core.phones import parse_phone
 from pluskod.core.proofs import ProofSealer
 
 #: verification_outcome for each outcome that ends a form without a proof
 FAILED_OUTCOMES = {Outcome.LOCKED: "locked", Outcome.TOO_MANY: "too_many_failures",
                    Outcome.CLIENT_BLOCKED: "client_blocked"}
+
+
+@dataclass(frozen=True)
+class ProvenCode:
+    """A code the directory confirmed in this form: for which number, of which scope
+    (``account`` or ``number``) and version, and whether it is the temporary Kod 5."""
+
+    msisdn: str
+    outcome: Outcome
+    scope: str
+    version: str
 
 
 def session_started_at(tracker: Tracker) -> float:
@@ -95,12 +113,12 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
 
     def check_typed_code(self, value: Any, lengths: Tuple[int, ...], format_response: Text,
                          dispatcher: CollectingDispatcher, tracker: Tracker
-                         ) -> Tuple[Optional[Verification], Dict[Text, Any]]:
+                         ) -> Tuple[Optional[ProvenCode], Dict[Text, Any]]:
         """Check what was typed for ``plus_kod``; a code of the wrong length is asked again
         with ``format_response`` and costs no attempt (it compares nothing).
 
-        Returns the verification when the code was right (verified or temporary); otherwise
-        ``None`` and the slots that record the failure (the form asks again, or ends)."""
+        Returns the proven code when it was right (verified or temporary); otherwise ``None``
+        and the slots that record the failure (the form asks again, or ends)."""
         number = self.number_of(tracker)
         if number is None:  # no number was given in this form: ask for it first
             return None, {CODE_SLOT: None, PHONE_SLOT: None}
@@ -110,7 +128,9 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
             return None, {CODE_SLOT: None}
         result = self.directory.check_code(number, code, asker_of(tracker))
         if result.outcome in (Outcome.VERIFIED, Outcome.TEMPORARY):
-            return result, {}
+            if result.scope is None or result.version is None:
+                raise RuntimeError("the directory confirmed a code without its scope and version")
+            return ProvenCode(number, result.outcome, result.scope, result.version), {}
         if result.outcome in FAILED_OUTCOMES:
             return None, {CODE_SLOT: MASK, OUTCOME_SLOT: FAILED_OUTCOMES[result.outcome]}
         dispatcher.utter_message(response="utter_plus_kod_wrong")

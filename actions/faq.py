@@ -10,8 +10,13 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from pluskod.core.names import (FAQ_TOPIC_ENTITY, HANDOFF_INTENT, answer_ranking,
-                                choose_faq_payload, faq_response)
+from pluskod.core.names import (
+    FAQ_TOPIC_ENTITY,
+    HANDOFF_INTENT,
+    answer_ranking,
+    choose_faq_payload,
+    faq_response,
+)
 
 MAX_SUGGESTIONS = 3
 CONSULTANT_BUTTON = {"title": "Konsultant", "payload": f"/{HANDOFF_INTENT}"}

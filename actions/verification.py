@@ -56,8 +56,8 @@ class ValidateVerificationForm(DirectoryFormValidation):
         if result.outcome is Outcome.TEMPORARY:
             return {CODE_SLOT: MASK, OUTCOME_SLOT: "temporary"}
         proof = self.sealer.seal(sender_id=tracker.sender_id, session=session_started_at(tracker),
-                                 msisdn=self.number_of(tracker),
-                                 scope=result.scope, version=result.version)
+                                 msisdn=result.msisdn, scope=result.scope,
+                                 version=result.version)
         return {CODE_SLOT: MASK, VERIFICATION_PROOF_SLOT: proof, OUTCOME_SLOT: "verified"}
 
 

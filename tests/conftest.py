@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from pluskod.core.directory import Asker, CustomerDirectory, LockoutPolicy, seed_demo
 from pluskod.core.hashing import CodeHasher
+from tools.check_services import test_postgres_url
 from tools.serve import Servers, running
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +47,7 @@ def polish_nlp(tmp_path_factory):
     return spacy.load(path)
 
 
-POSTGRES_URL = os.environ.get("PLUSKOD_TEST_POSTGRES_URL",
-                              "postgresql://root@127.0.0.1:5432/test")
+POSTGRES_URL = test_postgres_url()
 
 
 @pytest.fixture

@@ -26,14 +26,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools.nlu_eval import evaluate, load_examples  # noqa: E402
+from tools import ROOT
+from tools.nlu_eval import evaluate, load_examples
 
 #: The pipeline `rasa init` writes (commented) into config.yml in Rasa 3.6, with language pl.
 VANILLA_PIPELINE = [
@@ -54,7 +52,7 @@ SEEDED = {"DIETClassifier", "ResponseSelector"}
 def configs(seed: int, config_path: Path = ROOT / "config.yml") -> Dict[str, dict]:
     ours = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     ours.pop("policies", None)
-    vanilla = {"recipe": "default.v1", "language": "pl", "assistant_id": "vanilla",
+    vanilla: Dict[str, Any] = {"recipe": "default.v1", "language": "pl", "assistant_id": "vanilla",
                "pipeline": copy.deepcopy(VANILLA_PIPELINE)}
     for config in (ours, vanilla):
         for component in config["pipeline"]:
@@ -91,7 +89,8 @@ def render(title: str, median: Dict[str, Dict[str, float]]) -> str:
     for metric in median[names[-1]]:
         fmt = "{:.1f}" if metric in ("train_s", "parse_ms") else "{:.3f}"
         values = [median[n][metric] for n in names]
-        label = {"train_s": "training time (s)", "parse_ms": "parse latency (ms)"}.get(metric, metric)
+        labels = {"train_s": "training time (s)", "parse_ms": "parse latency (ms)"}
+        label = labels.get(metric, metric)
         cells = [fmt.format(v) for v in values]
         if both:
             cells.append(f"{values[1] / values[0]:.3f}" if values[0] else "n/a")

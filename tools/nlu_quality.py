@@ -23,9 +23,7 @@ from typing import List, Sequence, Tuple
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tools.nlu_eval import evaluate, load_examples  # noqa: E402
+from tools.nlu_eval import evaluate, load_examples
 
 
 def confusions(errors: Sequence[Tuple[str, str, str]]) -> List[Tuple[str, str, int]]:

@@ -14,7 +14,7 @@ entity annotations as unused, while `LinearIntentClassifier` answers the FAQ,
 `RegexEntityExtractor` reads the lookup tables and `EntitySynonymMapper` takes its synonyms
 from the annotations.
 
-    python tools/rasa_train.py train --force ...   (same arguments as `rasa`)
+    python -m tools.rasa_train train --force ...   (same arguments as `rasa`)
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _cache_nothing(self: TrainingHook, *args: Any, **kwargs: Any) -> None:
 
 def disable_training_cache() -> None:
     """Makes every `TrainingHook` of this process skip fingerprinting and caching."""
-    TrainingHook.on_after_node = _cache_nothing  # type: ignore[method-assign]
+    TrainingHook.on_after_node = _cache_nothing
 
 
 #: Starts of the validator's messages that `silence_known_warnings` hides, and only those.

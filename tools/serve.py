@@ -1,7 +1,7 @@
 """Start the action server and the Rasa server, wait until both answer, say where to chat.
 
-    python tools/serve.py --model models/pluskod.tar.gz          # what `make run` does
-    python tools/serve.py --model models/pluskod.tar.gz --shell  # terminal chat
+    python -m tools.serve --model models/pluskod.tar.gz          # what `make run` does
+    python -m tools.serve --model models/pluskod.tar.gz --shell  # terminal chat
 
 Both servers listen on 127.0.0.1 (``PLUSKOD_HOST`` to change). Ports come from
 ``RASA_PORT`` (5005) and ``ACTION_PORT`` (5055). Server output goes to ``logs/``. Ctrl-C stops
@@ -35,8 +35,8 @@ import yaml
 from pluskod.core.directory import directory_from_env, seed_demo, wants_demo
 from pluskod.core.secrets import API_SECRET
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, bearer
+from tools import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 READY_TIMEOUT = float(os.environ.get("PLUSKOD_READY_TIMEOUT", "180"))
 TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"  # shared secret between the two servers

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Iterable, List
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools import ROOT
+
 INPUTS = ["config.yml", "domain.yml", "requirements.txt", "data", "pluskod/language",
           "pluskod/core/folding.py", "pluskod/nlu", "pluskod/policies", "build/spacy_pl_pluskod"]
 
@@ -61,7 +62,7 @@ def main(argv: List[str] | None = None) -> int:
     # `make train` runs the editors' content check first and `make test` runs
     # `rasa data validate`; skipping Rasa's second validation here saves ~15 s. Rasa's CLI
     # runs without filling its training cache, which --force never reads (tools/rasa_train.py).
-    command = [sys.executable, str(ROOT / "tools" / "rasa_train.py"), "train", "--force",
+    command = [sys.executable, "-m", "tools.rasa_train", "train", "--force",
                "--skip-validation",
                "--fixed-model-name", model.name[: -len(".tar.gz")], "--out", str(model.parent)]
     result = subprocess.run(command, cwd=ROOT)

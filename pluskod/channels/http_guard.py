@@ -37,10 +37,15 @@ from typing import Any, Dict, FrozenSet, Mapping, Optional, Sequence, Tuple
 
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
-from pluskod.core.clients import (TRUSTED_PROXIES_ENV, ClientPseudonyms, Network,
-                                  client_address, parse_networks)
+from pluskod.core.clients import (
+    TRUSTED_PROXIES_ENV,
+    ClientPseudonyms,
+    Network,
+    client_address,
+    parse_networks,
+)
 from pluskod.core.secrets import API_SECRET, derive_key
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, Claims, TokenError
 
@@ -71,11 +76,11 @@ def host_name(header: Optional[str]) -> Optional[str]:
 def allowed_hosts_from_env(environ: Mapping[str, str]) -> FrozenSet[str]:
     configured = environ.get(ALLOWED_HOSTS_ENV)
     if configured:
-        hosts = {host_name(h) for h in configured.split(",")}
-        hosts.discard(None)
-        if "*" in hosts:
+        named = {host_name(h) for h in configured.split(",")}
+        listed = {host for host in named if host is not None}
+        if "*" in listed:
             raise ValueError(f"{ALLOWED_HOSTS_ENV} lists host names; '*' is not allowed.")
-        return frozenset(hosts)  # type: ignore[arg-type]
+        return frozenset(listed)
     hosts = set(DEFAULT_HOSTS)
     bound = host_name(environ.get("PLUSKOD_HOST"))
     if bound and bound not in _WILDCARDS:
@@ -159,7 +164,7 @@ class HttpGuard:
         return None
 
     @staticmethod
-    async def _on_response(request: Request, reply: HTTPResponse) -> None:
+    async def _on_response(request: Request, reply: BaseHTTPResponse) -> None:
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Cache-Control", "no-store")
 

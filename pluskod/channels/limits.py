@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text, TypeGuard
 
 #: longest message either channel accepts (credentials.yml may lower it per channel; the NLU's
 #: InputGuard in config.yml caps what the pipeline reads at the same number)
@@ -24,7 +24,7 @@ def too_long(limit: int) -> Text:
     return TOO_LONG.format(limit=limit)
 
 
-def is_text(value: Any) -> bool:
+def is_text(value: Any) -> TypeGuard[str]:
     """A string that can be stored and logged: JSON lets a lone UTF-16 surrogate through,
     which no encoder writes."""
     if not isinstance(value, str):

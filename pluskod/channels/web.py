@@ -49,7 +49,6 @@ from pluskod.core.names import SECRET_SLOTS, TRACKER_STORE
 logger = logging.getLogger(__name__)
 
 ORIGINS_ENV = "PLUSKOD_WEB_ALLOWED_ORIGINS"
-ROOT = Path(__file__).resolve().parents[2]
 STATIC_FILES = {"widget.js": "text/javascript; charset=utf-8",
                 "widget.css": "text/css; charset=utf-8",
                 "page.css": "text/css; charset=utf-8"}
@@ -106,7 +105,13 @@ class WebChatInput(InputChannel):
                  guard: Optional[HttpGuard] = None) -> None:
         self.max_characters = max_characters
         self.allowed_origins = [o.rstrip("/") for o in allowed_origins]
-        self.web_root = Path(web_root) if Path(web_root).is_absolute() else ROOT / web_root
+        # relative to the directory the server runs in, like every path Rasa reads from YAML
+        self.web_root = Path(web_root).resolve()
+        if not (self.web_root / "index.html").is_file():
+            raise ValueError(
+                f"The web chat's web_root {web_root!r} (that is {self.web_root}) holds no "
+                f"index.html: set web_root in credentials.yml to the folder with the help "
+                f"page, relative to the directory the Rasa server is started in.")
         self.required_tracker_store = required_tracker_store
         self.ids = ids or ConversationIds(key_from_env())
         self.guard = guard or HttpGuard.from_env()

@@ -37,10 +37,21 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
-from sqlalchemy import (Column, DateTime, ForeignKey, Index, Integer, String, create_engine,
-                        delete, event, select, update)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    create_engine,
+    delete,
+    event,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
@@ -48,7 +59,8 @@ from pluskod.core.hashing import CodeHasher
 from pluskod.core.names import DEFAULT_DIRECTORY_URL, OFFER_TYPES
 from pluskod.core.secrets import PEPPER, derive_key
 
-Base = declarative_base()
+#: SQLAlchemy 1.4 ships no type information: the declarative base is untyped
+Base: Any = declarative_base()
 
 KOD5, KOD4 = "kod5", "kod4"
 TEMPORARY, ACTIVE = "temporary", "active"
@@ -210,7 +222,8 @@ class CustomerDirectory:
             self.hasher.verify(None, purpose, hash_subject, code)  # same work as any check
             outcome, until = blocked
             return Verification(outcome, locked_until=until)
-        if self.hasher.verify(stored, purpose, hash_subject, code):
+        right = self.hasher.verify(stored, purpose, hash_subject, code)  # work as any check
+        if right and stored is not None:
             self._reset(session, owner, now)
             if self.hasher.needs_rehash(stored):
                 stored = self._rehash(session, purpose, hash_subject, code)
@@ -273,8 +286,8 @@ class CustomerDirectory:
             for account_id, kod5, state in accounts:
                 session.merge(self._account(account_id, kod5, state))
             session.flush()
-            for msisdn, offer, account_id, kod4 in numbers:
-                session.merge(self._number(msisdn, offer, account_id, kod4))
+            for msisdn, offer, owner, kod4 in numbers:
+                session.merge(self._number(msisdn, offer, owner, kod4))
 
     def set_temporary_kod5(self, account_id: str, kod5: str) -> bool:
         """Give an account a new temporary Kod 5 (as on a first invoice)."""
@@ -299,7 +312,8 @@ class CustomerDirectory:
             for name, subject in self._code_subjects(session, msisdn):
                 row = session.get(Attempts, subject)
                 live = row is not None and row.expires_at > now
-                locked = row.locked_until if live and row.locked_until and row.locked_until > now else None
+                locked = (row.locked_until if live and row.locked_until and row.locked_until > now
+                          else None)
                 states.append(SubjectState(name, row.failures if live else 0, locked))
             return states
 

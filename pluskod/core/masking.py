@@ -9,11 +9,12 @@ and the log redaction below.
 (``cztery osiem dwa jeden trzy``). So text is read as *runs*: a run is a stretch of digits
 (any character that stands for one digit: ``６``, ``𝟔``, ``⁶``, ``⑥``) and numeral words
 (Polish with their cases; English, Ukrainian and Russian digits) with no other letter in it -
-any punctuation, spacing or invisible character in between does not end a run. A run is masked whole when it holds four or more
-digits, or two or more numeral words, or digits together with a numeral word, unless it is a
-phone number spelled as :func:`pluskod.core.phones.parse_phone` accepts it (phone numbers stay
-usable, and two codes typed together are not a phone number). ``Plus Kod 5``, ``mam 2 numery``
-and ``pięć cyfr`` are kept. At a code prompt the store masks the whole answer, whatever it says
+any punctuation, spacing or invisible character in between does not end a run. A run is
+masked whole when it holds four or more digits, or two or more numeral words, or digits
+together with a numeral word, unless it is a phone number spelled as
+:func:`pluskod.core.phones.parse_phone` accepts it (phone numbers stay usable, and two codes
+typed together are not a phone number). ``Plus Kod 5``, ``mam 2 numery`` and ``pięć cyfr``
+are kept. At a code prompt the store masks the whole answer, whatever it says
 (:func:`mask_secret_answer`).
 
 **Logs.** Rasa logs message texts, slot values and events at DEBUG, and an exception's text may
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable
+from typing import Callable, Iterable, Set
 
 from pluskod.core.conversation_ids import NONCE_CHARS, SIGNATURE_CHARS
 from pluskod.core.folding import fold
@@ -172,10 +173,14 @@ def mask_log_text(text: str) -> str:
     return "".join(pieces)
 
 
+#: the record factories this module installed (so that installing twice changes nothing)
+_REDACTING_FACTORIES: Set[Callable[..., logging.LogRecord]] = set()
+
+
 def install_log_redaction() -> None:
     """Mask what may betray a code in every log record this process creates (idempotent)."""
     previous = logging.getLogRecordFactory()
-    if getattr(previous, "pluskod_redacting", False):
+    if previous in _REDACTING_FACTORIES:
         return
 
     def redacting_factory(*args, **kwargs) -> logging.LogRecord:
@@ -189,7 +194,7 @@ def install_log_redaction() -> None:
             record.exc_text = mask_log_text(logging.Formatter().formatException(record.exc_info))
         return record
 
-    redacting_factory.pluskod_redacting = True
+    _REDACTING_FACTORIES.add(redacting_factory)
     logging.setLogRecordFactory(redacting_factory)
 
 

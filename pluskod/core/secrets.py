@@ -25,7 +25,8 @@ class SecretError(RuntimeError):
 
 @dataclass(frozen=True)
 class SecretSource:
-    """Where one secret comes from: ``env`` (its value), ``file_env`` (a path), else ``default_file``."""
+    """Where one secret comes from: ``env`` (its value), ``file_env`` (a path), else
+    ``default_file``."""
 
     env: str
     file_env: str

@@ -93,7 +93,7 @@ class ApiTokens:
         if expires <= self.clock():   # checked here, on the injectable clock
             raise TokenError(401, "token expired")
         role = user.get("role")
-        if role not in roles:
+        if not isinstance(role, str) or role not in roles:
             raise TokenError(403, "forbidden")
         return Claims(username=str(user.get("username", "")), role=role, expires=float(expires))
 

@@ -21,6 +21,7 @@ from typing import Dict, Iterable, List
 import spacy
 import yaml
 
+from pluskod.language.components import PolishLemmatizer
 from pluskod.language.lemma_table import build_lemma_table, count_words
 from pluskod.language.polimorf import load_polimorf
 
@@ -74,7 +75,10 @@ def build(data_path: Path, output: Path, overrides_path: Path = DEFAULT_OVERRIDE
     print(f"[spacy-pl] {len(texts)} texts, {len(words)} distinct words; loading PoliMorf…",
           flush=True)
     table = build_lemma_table(words, load_polimorf(), load_overrides(overrides_path))
-    nlp.get_pipe("pluskod_lemmatizer").table = table
+    lemmatizer = nlp.get_pipe("pluskod_lemmatizer")
+    if not isinstance(lemmatizer, PolishLemmatizer):
+        raise TypeError(f"pluskod_lemmatizer is a {type(lemmatizer).__name__}, not ours")
+    lemmatizer.table = table
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=output.name + ".", dir=output.parent))
     try:

@@ -67,10 +67,10 @@ class LemmaTable:
         candidates = set(index.get(key, ()))
         for deleted in _deletes(key):
             candidates.update(index.get(deleted, ()))
-        candidates = [c for c in candidates if within_one_edit(key, c)]
-        if not candidates:
+        close = [c for c in candidates if within_one_edit(key, c)]
+        if not close:
             return None
-        return max(candidates, key=lambda c: (self.frequencies.get(c, 0), -len(c), c))
+        return max(close, key=lambda c: (self.frequencies.get(c, 0), -len(c), c))
 
     def _index(self) -> Dict[str, List[str]]:
         if self._deletes_index is None:

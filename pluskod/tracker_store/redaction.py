@@ -42,7 +42,8 @@ def _answer_masked(event: Dict[str, Any]) -> Dict[str, Any]:
     if isinstance(parse_data, dict):
         entities = [{**e, "value": MASK} if isinstance(e, dict) else e
                     for e in parse_data.get("entities") or []]
-        event["parse_data"] = {**parse_data, "text": mask_secret_answer(parse_data.get("text") or ""),
+        event["parse_data"] = {**parse_data,
+                               "text": mask_secret_answer(parse_data.get("text") or ""),
                                "entities": entities}
     return event
 

@@ -6,8 +6,12 @@ from datetime import timedelta
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.activation import (ACTIVATION_SLOTS, START_OVER, ActionFinishActivation,
-                                ValidateActivationForm)
+from actions.activation import (
+    ACTIVATION_SLOTS,
+    START_OVER,
+    ActionFinishActivation,
+    ValidateActivationForm,
+)
 from pluskod.core.directory import Asker, Outcome
 from pluskod.core.masking import MASK
 from pluskod.core.proofs import ProofSealer

@@ -60,7 +60,8 @@ def test_suggestions_are_the_three_closest_questions_and_a_consultant(domain):
     assert [b["payload"] for b in buttons] == [
         '/choose_faq{"faq_topic": "forgot_code"}', '/choose_faq{"faq_topic": "how_to_get"}',
         '/choose_faq{"faq_topic": "cost"}', "/human_handoff"]
-    assert buttons[0]["title"] == domain["responses"]["utter_faq/forgot_code"][0]["metadata"]["title"]
+    title = domain["responses"]["utter_faq/forgot_code"][0]["metadata"]["title"]
+    assert buttons[0]["title"] == title
 
 
 @pytest.mark.parametrize("text", ["", "   ", None])

@@ -2,8 +2,15 @@
 
 import pytest
 
-from pluskod.channels.http_guard import (ADMIN, INTEGRATION, PUBLIC, GuardedBlueprint,
-                                         HttpGuard, allowed_hosts_from_env, host_name)
+from pluskod.channels.http_guard import (
+    ADMIN,
+    INTEGRATION,
+    PUBLIC,
+    GuardedBlueprint,
+    HttpGuard,
+    allowed_hosts_from_env,
+    host_name,
+)
 from pluskod.core.clients import ClientPseudonyms
 from pluskod.core.tokens import ApiTokens, bearer
 

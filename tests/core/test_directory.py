@@ -7,8 +7,17 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from pluskod.core.directory import (Activation, Asker, Attempts, Base, CustomerDirectory, Limit,
-                                    LockoutPolicy, Outcome, policy_from_env)
+from pluskod.core.directory import (
+    Activation,
+    Asker,
+    Attempts,
+    Base,
+    CustomerDirectory,
+    Limit,
+    LockoutPolicy,
+    Outcome,
+    policy_from_env,
+)
 from pluskod.core.hashing import CodeHasher
 from tests.conftest import FAST_HASHER, asker
 
@@ -29,8 +38,8 @@ def clock():
     return Clock()
 
 
-def make(url, clock, policy=LockoutPolicy()):
-    d = CustomerDirectory(url, FAST_HASHER, policy, clock)
+def make(url, clock, policy=None):
+    d = CustomerDirectory(url, FAST_HASHER, policy or LockoutPolicy(), clock)
     d.create_schema()
     return d
 

@@ -32,7 +32,8 @@ def test_every_spelling_of_a_code_is_masked(spelling):
 
 
 @pytest.mark.parametrize("text", [
-    "ten kod", "oh well", "one more", "numer 600 100 200", "+48 600 100 200", "(+48) 600-100-200", "0048600100200",
+    "ten kod", "oh well", "one more", "numer 600 100 200", "+48 600 100 200",
+    "(+48) 600-100-200", "0048600100200",
     "600.100.200", "Plus Kod 5", "mam 2 numery", "pięć cyfr", "dwa numery", "kod 4 i kod 5",
     "601 102 601", "123 zł", "", "nie pamiętam kodu",
 ])

@@ -2,9 +2,17 @@
 
 import pytest
 
-from pluskod.core.names import (BUTTON_COMMANDS, Command, RankedAnswer, answer_ranking,
-                                choose_faq_payload, chosen_answer, faq_response,
-                                is_allowed_command, parse_command)
+from pluskod.core.names import (
+    BUTTON_COMMANDS,
+    Command,
+    RankedAnswer,
+    answer_ranking,
+    choose_faq_payload,
+    chosen_answer,
+    faq_response,
+    is_allowed_command,
+    parse_command,
+)
 
 
 def test_a_faq_button_payload_is_an_allowed_command_of_the_topic():

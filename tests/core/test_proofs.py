@@ -58,7 +58,7 @@ def test_a_proof_expires_when_idle_and_renewing_extends_it(sealer, clock):
     None, "", "true", "not.a.token", 42,
     jwt.encode({"n": "600100200", "sc": "account", "v": "x", "c": "y", "s": 123.5,
                 "exp": 2e9}, "guess", algorithm="HS256"),
-    jwt.encode({"n": "600100200", "sc": "account"}, None, algorithm="none"),
+    jwt.encode({"n": "600100200", "sc": "account"}, "", algorithm="none"),
 ])
 def test_anything_but_a_proof_this_server_sealed_is_void(sealer, forged):
     assert sealer.open(forged, sender_id="web-abc", session=123.5) is None

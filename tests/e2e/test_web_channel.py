@@ -75,7 +75,8 @@ def test_the_page_and_the_widget_are_served_with_security_headers(web):
     page = requests.get(f"{web}/", timeout=30)
     widget = requests.get(f"{web}/static/widget.js", timeout=30)
     assert page.status_code == widget.status_code == 200
-    assert "Co to jest Plus Kod?" in page.text and page.headers["Content-Type"].startswith("text/html")
+    assert "Co to jest Plus Kod?" in page.text
+    assert page.headers["Content-Type"].startswith("text/html")
     assert widget.headers["Content-Type"].startswith("text/javascript")
     for reply in (page, widget, requests.post(f"{web}/conversations", timeout=30)):
         csp = reply.headers["Content-Security-Policy"]

@@ -1,7 +1,6 @@
 """The fallback gate on real Rasa messages shaped like the pipeline leaves them."""
 
 import pytest
-
 from rasa.shared.nlu.training_data.message import Message
 
 from pluskod.nlu.faq_fallback import FaqAwareFallbackClassifier

@@ -1,6 +1,5 @@
 import pytest
 import yaml
-
 from rasa.shared.nlu.training_data.message import Message
 
 from pluskod.core.names import is_allowed_command

@@ -1,8 +1,8 @@
 """DeclaredPrepaidPolicy on real trackers and the project's own domain."""
 
 import pytest
-from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.core.constants import RULE_POLICY_PRIORITY
+from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage

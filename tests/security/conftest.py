@@ -16,10 +16,10 @@ import pytest
 import requests
 import yaml
 
+from pluskod.channels.rest import conversation_id
 from pluskod.core.directory import Attempts, CustomerDirectory, seed_demo
 from pluskod.core.hashing import CodeHasher
 from pluskod.core.secrets import PEPPER
-from pluskod.channels.rest import conversation_id
 from tests.conftest import demo_directory_env, free_port
 from tools.serve import TOKEN_NAME, Servers, running
 

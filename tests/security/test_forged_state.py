@@ -11,8 +11,13 @@ import time
 import pytest
 import requests
 
-from tests.security.conftest import (PROOF_IDLE_SECONDS, VERIFIED_KOD4, VERIFIED_KOD5, Customer,
-                                     server_directory)
+from tests.security.conftest import (
+    PROOF_IDLE_SECONDS,
+    VERIFIED_KOD4,
+    VERIFIED_KOD5,
+    Customer,
+    server_directory,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +29,8 @@ def slot(name, value):
 
 
 def execute(customer, action):
-    reply = requests.post(f"{customer.servers.rasa_url}/conversations/{customer.tracker_id}/execute",
+    url = f"{customer.servers.rasa_url}/conversations/{customer.tracker_id}/execute"
+    reply = requests.post(url,
                           json={"name": action}, headers=customer.servers.admin_headers(),
                           timeout=60)
     assert reply.status_code == 200, reply.text

@@ -6,8 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.security.conftest import (CLIENT_BLOCKED, LOCKED, TOO_MANY, VERIFIED_KOD4,
-                                     VERIFIED_KOD5, WRONG, Customer)
+from tests.security.conftest import (
+    CLIENT_BLOCKED,
+    LOCKED,
+    TOO_MANY,
+    VERIFIED_KOD4,
+    VERIFIED_KOD5,
+    WRONG,
+    Customer,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,7 @@ import pytest
 import requests
 
 from pluskod.core.phones import ascii_digits
-from tests.security.conftest import (VERIFIED_KOD4, VERIFIED_KOD5, Customer, restore_demo,
-                                     server_set)
+from tests.security.conftest import VERIFIED_KOD4, VERIFIED_KOD5, Customer, restore_demo, server_set
 from tools.serve import running
 
 pytestmark = pytest.mark.slow

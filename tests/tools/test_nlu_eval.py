@@ -1,5 +1,5 @@
-from tools.nlu_eval import Example, add_typo, label_of, score, strip_diacritics
 from pluskod.language.lemma_table import within_one_edit
+from tools.nlu_eval import Example, add_typo, label_of, score, strip_diacritics
 
 
 def test_a_typo_changes_exactly_one_word_by_one_edit():
