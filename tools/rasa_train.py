@@ -3,10 +3,9 @@
 `make train` always retrains (tools/train.py decides when, from its own fingerprint) and runs
 `rasa train --force`, so nothing Rasa caches during training is ever read back. Filling that
 cache is not free: Rasa's `TrainingHook` fingerprints every message, with its tokens and
-features, after every component and copies each trained component into the cache (back to
-back on an Intel Xeon of this machine kind, with the DIET pipeline of 2026-11-27: 162 and 165 s
-without it, 224 s with it; the linear classifier since trains in seconds). This runs Rasa's
-CLI with that hook switched off; everything else is Rasa's.
+features, after every component and copies each trained component into the cache
+(docs/nlu-history.md has the measured cost). This runs Rasa's CLI with that hook switched
+off; everything else is Rasa's.
 
 It also silences three warnings of Rasa's recipe validator that are wrong for this pipeline:
 it knows only Rasa's own learners, so it reports the FAQ examples, the lookup tables and the

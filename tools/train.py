@@ -60,7 +60,7 @@ def main(argv: List[str] | None = None) -> int:
     print("[train] inputs changed: training (about half a minute on 2 cores)…", flush=True)
     started = time.monotonic()
     # `make train` runs the editors' content check first and `make test` runs
-    # `rasa data validate`; skipping Rasa's second validation here saves ~15 s. Rasa's CLI
+    # `rasa data validate`; Rasa's own validation here would be the same work again. Rasa's CLI
     # runs without filling its training cache, which --force never reads (tools/rasa_train.py).
     command = [sys.executable, "-m", "tools.rasa_train", "train", "--force",
                "--skip-validation",

@@ -5,6 +5,8 @@ Rasa-side extensions (:mod:`pluskod.nlu`, :mod:`pluskod.policies`,
 :mod:`pluskod.tracker_store`, :mod:`pluskod.channels`) and the rasa-sdk actions
 (:mod:`actions`) both build on it.
 
+* :mod:`pluskod.core.names` - the names shared across the system (intents, slots, offers, the
+  button commands, store defaults), which the YAML files must agree with;
 * :mod:`pluskod.core.secrets` - server secrets from the environment or a local file;
 * :mod:`pluskod.core.phones` - what a phone number looks like, in every spelling;
 * :mod:`pluskod.core.codes` - what a Plus Kod looks like, and the rules for a new one;

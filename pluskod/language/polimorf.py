@@ -1,7 +1,7 @@
 """Access to the PoliMorf lemma tables shipped in ``spacy-lookups-data``.
 
-Used only when the pipeline is built (about 4 s and 1 GB): the running assistant loads the
-compact table made from them instead.
+Used only when the pipeline is built (the full tables are large and slow to load): the
+running assistant loads the compact table made from them instead.
 """
 
 from __future__ import annotations

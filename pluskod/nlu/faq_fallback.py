@@ -1,10 +1,11 @@
 """``FallbackClassifier`` that also distrusts an uncertain FAQ answer.
 
-Rasa 3.6 checks only the intent's confidence: ``faq`` can score 0.99 while the answer the
-``ResponseSelector`` picked scores 0.1 (rasa issue 9723), and the wrong answer goes out. This
-subclass adds a threshold on the selected answer's confidence, and an ambiguity margin
-between the two best answers; either turns the prediction into ``nlu_fallback``, which the
-assistant answers with the closest questions and a consultant.
+Rasa 3.6 checks only the intent's confidence: ``faq`` can be near certain while the answer
+chosen for it (``response_selector``, written here by the linear classifier as a
+``ResponseSelector`` would) is a guess (rasa issue 9723), and the wrong answer goes out. This
+subclass adds a threshold on the chosen answer's confidence, and an ambiguity margin between
+the two best answers; either turns the prediction into ``nlu_fallback``, which the assistant
+answers with the closest questions and a consultant.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Intents and FAQ answers from one linear model over TF-IDF n-grams of the folded lemmas.
 
-Why not DIET and the ResponseSelector: with about 2 700 short examples, a linear SVM on word
-(1-2) and character (2-4) n-grams, each block TF-IDF weighted and L2-normalised, read the
-development sets better than both (docs/nlu-history.md, 2026-12-01) and trains in seconds.
-The normalisation is what matters: the same model on Rasa's raw n-gram counts scored
-below DIET.
+Why not DIET and the ResponseSelector: with a few thousand short examples, a linear SVM on
+word (1-2) and character (2-4) n-grams, each block TF-IDF weighted and L2-normalised, read
+the development sets better than both and trains in seconds (docs/nlu-history.md). The
+normalisation is what matters: the same model on Rasa's raw n-gram counts did worse.
 
 One model decides among the plain intents and every ``faq/<topic>`` at once, so there is no
 second stage to disagree with the first (rasa issue 9723). Its scores are made into

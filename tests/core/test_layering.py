@@ -1,8 +1,11 @@
-"""The core imports neither Rasa, rasa-sdk nor Sanic: checked in a fresh interpreter."""
+"""Layers point one way: the core imports neither Rasa, rasa-sdk nor Sanic (checked in a fresh
+interpreter), and no layer imports one above it (checked on every file's imports)."""
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pluskod.core
 
@@ -18,3 +21,76 @@ def test_the_core_imports_no_rasa_no_rasa_sdk_no_sanic(root):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
     assert len(CORE_MODULES) >= 10
+
+
+# --- every layer's imports point one way -----------------------------------------------------
+RASA_SIDE = ("language", "nlu", "policies", "tracker_store", "channels")
+FIRST_PARTY = ("pluskod", "actions", "tools", "editor_tools", "tests")
+
+
+def rule_of(relative: str):
+    """(first-party modules it may import, third-party packages it may not) for a file."""
+    parts = relative.split("/")
+    if parts[:2] == ["pluskod", "core"]:
+        return ("pluskod.core",), ("rasa", "rasa_sdk", "sanic")
+    if parts[0] == "pluskod" and len(parts) > 2 and parts[1] in RASA_SIDE:
+        return ("pluskod.core", f"pluskod.{parts[1]}"), ("rasa_sdk",)
+    if parts[0] == "pluskod":
+        return ("pluskod.core",), ("rasa_sdk",)
+    if parts[0] == "actions":
+        return ("pluskod.core", "actions", "pluskod"), ("rasa",)
+    if parts[0] == "editor_tools":
+        return ("pluskod.core", "editor_tools"), ("rasa", "rasa_sdk", "sanic")
+    return None   # tools/ may use every layer
+
+
+def imported(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            yield node.module
+
+
+def breaches(root: Path):
+    found = []
+    for package in ("pluskod", "actions", "editor_tools"):
+        for path in sorted((root / package).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            allowed, banned = rule_of(relative)
+            for name in imported(path):
+                top = name.split(".")[0]
+                if top in FIRST_PARTY:
+                    # the bare package (its log redaction) only where listed; else a module
+                    # of an allowed layer
+                    ok = (name in allowed if name == "pluskod" else
+                          any(name == a or name.startswith(a + ".")
+                              for a in allowed if a != "pluskod"))
+                    if not ok:
+                        found.append(f"{relative} imports {name}")
+                elif top in banned:
+                    found.append(f"{relative} imports {name}")
+    return sorted(found)
+
+
+def test_each_layer_imports_only_the_layers_below_it(root):
+    assert breaches(root) == []
+
+
+def test_a_breach_is_found(root, tmp_path):
+    import shutil
+
+    for package in ("pluskod", "actions", "editor_tools"):
+        shutil.copytree(root / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    with open(tmp_path / "pluskod/core/codes.py", "a", encoding="utf-8") as file:
+        file.write("\nfrom pluskod.channels.limits import is_text  # noqa\n")
+    with open(tmp_path / "actions/faq.py", "a", encoding="utf-8") as file:
+        file.write("\ndef late():\n    from pluskod.nlu.input_guard import InputGuard  # noqa\n")
+    with open(tmp_path / "pluskod/nlu/data_message.py", "a", encoding="utf-8") as file:
+        file.write("\nimport actions.faq  # noqa\n")
+    assert breaches(tmp_path) == [
+        "actions/faq.py imports pluskod.nlu.input_guard",
+        "pluskod/core/codes.py imports pluskod.channels.limits",
+        "pluskod/nlu/data_message.py imports actions.faq",
+    ]
