@@ -19,8 +19,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from pluskod.core.directory import Asker, CustomerDirectory, LockoutPolicy, seed_demo
+from pluskod.core.demo import seed_demo
+from pluskod.core.directory import Asker, CustomerDirectory
 from pluskod.core.hashing import CodeHasher
+from pluskod.core.lockout import LockoutPolicy
 from tools.check_services import test_postgres_url
 from tools.serve import Servers, running
 

@@ -32,7 +32,8 @@ from typing import Dict, Iterator, List, Optional
 
 import yaml
 
-from pluskod.core.directory import directory_from_env, seed_demo, wants_demo
+from pluskod.core.demo import seed_demo, wants_demo
+from pluskod.core.directory import directory_from_env
 from pluskod.core.secrets import API_SECRET
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, bearer
 from tools import ROOT
@@ -136,7 +137,7 @@ class Servers:
 
     def prepare_directory(self) -> None:
         """Create the directory's tables, and seed the demo rows into an empty directory when
-        configured to (:func:`pluskod.core.directory.wants_demo`): once, here, so the action
+        configured to (:func:`pluskod.core.demo.wants_demo`): once, here, so the action
         server only ever opens it."""
         environ = {**os.environ, **self.extra_env}
         directory = directory_from_env(environ)

@@ -13,6 +13,8 @@ Rasa-side extensions (:mod:`pluskod.nlu`, :mod:`pluskod.policies`,
 * :mod:`pluskod.core.masking` - hiding codes in anything written (stores, logs);
 * :mod:`pluskod.core.hashing` - peppered argon2id hashes of codes;
 * :mod:`pluskod.core.directory` - the customer directory and the counting of attempts;
+* :mod:`pluskod.core.lockout` - the limits on wrong codes per subject;
+* :mod:`pluskod.core.demo` - the README's demo rows;
 * :mod:`pluskod.core.proofs` - sealed proofs that a code was shown in a conversation;
 * :mod:`pluskod.core.clients` - who is asking: client addresses and their pseudonyms;
 * :mod:`pluskod.core.tokens` - bearer tokens for the HTTP API and integrations;

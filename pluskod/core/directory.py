@@ -56,12 +56,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from pluskod.core.hashing import CodeHasher
+from pluskod.core.lockout import Limit, LockoutPolicy, policy_from_env
 from pluskod.core.names import DEFAULT_DIRECTORY_URL, OFFER_TYPES
 from pluskod.core.secrets import PEPPER, derive_key
 
 #: SQLAlchemy 1.4 ships no type information: the declarative base is untyped
 Base: Any = declarative_base()
 
+URL_ENV, SQL_LOG_ENV = "PLUSKOD_DIRECTORY_URL", "PLUSKOD_SQL_LOG"
 KOD5, KOD4 = "kod5", "kod4"
 TEMPORARY, ACTIVE = "temporary", "active"
 ACCOUNT_SCOPE, NUMBER_SCOPE = "account", "number"
@@ -96,22 +98,6 @@ class Attempts(Base):
     locked_until = Column(DateTime, nullable=True)
     expires_at = Column(DateTime, nullable=False)
     __table_args__ = (Index("ix_code_attempts_expires_at", "expires_at"),)
-
-
-@dataclass(frozen=True)
-class Limit:
-    """``max_failures`` within ``window`` lock the subject for ``lock``."""
-
-    max_failures: int
-    window: timedelta
-    lock: timedelta
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    code: Limit = Limit(3, timedelta(minutes=15), timedelta(minutes=30))
-    conversation: Limit = Limit(5, timedelta(hours=24), timedelta(hours=24))
-    client: Limit = Limit(20, timedelta(hours=1), timedelta(hours=1))
 
 
 class Outcome(enum.Enum):
@@ -165,7 +151,7 @@ class CustomerDirectory:
 
     PURGE_EVERY = timedelta(minutes=1)
 
-    def __init__(self, url: str, hasher: CodeHasher, policy: LockoutPolicy = LockoutPolicy(),
+    def __init__(self, url: str, hasher: CodeHasher, policy: Optional[LockoutPolicy] = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
         # parameters are never logged, should SQL statements be (PLUSKOD_SQL_LOG)
         self.engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
@@ -173,7 +159,8 @@ class CustomerDirectory:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin_immediate)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
-        self.hasher, self.policy, self.clock = hasher, policy, clock
+        self.hasher, self.clock = hasher, clock
+        self.policy = policy or LockoutPolicy()
         self._subject_key = derive_key(hasher.pepper, "attempt subjects")
         self._last_purge: Optional[datetime] = None
 
@@ -440,63 +427,14 @@ class CustomerDirectory:
             self.purge_expired()
 
 
-#: The demo directory of the README (tests and reviewers rely on exactly these rows).
-DEMO_ACCOUNTS = (("A", "48213", ACTIVE), ("B", "55120", TEMPORARY))
-DEMO_NUMBERS = (("600100200", "abonament", "A", "7391"), ("600100201", "abonament", "A", "2846"),
-                ("600200300", "abonament", "B", "1357"), ("600300400", "na_karte", None, None),
-                ("600400500", "mix", None, None))
-URL_ENV, SEED_ENV, SQL_LOG_ENV = "PLUSKOD_DIRECTORY_URL", "PLUSKOD_SEED_DEMO", "PLUSKOD_SQL_LOG"
-
-
-def seed_demo(directory: CustomerDirectory) -> None:
-    directory.import_records(accounts=DEMO_ACCOUNTS, numbers=DEMO_NUMBERS)
-
-
-def wants_demo(environ: Optional[Mapping[str, str]] = None) -> bool:
-    """Whether the launcher seeds the demo rows into an empty directory: for the embedded
-    default, or any URL with ``PLUSKOD_SEED_DEMO=1`` (``0`` turns it off)."""
-    environ = os.environ if environ is None else environ
-    url = environ.get(URL_ENV, DEFAULT_DIRECTORY_URL)
-    return environ.get(SEED_ENV, "1" if url == DEFAULT_DIRECTORY_URL else "0") == "1"
-
-
-def _limit(environ: Mapping[str, str], prefix: str, default: Limit) -> Limit:
-    def number(name: str, fallback: float) -> float:
-        raw = environ.get(f"PLUSKOD_{prefix}_{name}")
-        if raw is None:
-            return fallback
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValueError(f"PLUSKOD_{prefix}_{name} must be a number, not {raw!r}") from None
-        if value <= 0:
-            raise ValueError(f"PLUSKOD_{prefix}_{name} must be greater than 0")
-        return value
-
-    minutes = lambda delta: delta.total_seconds() / 60  # noqa: E731
-    return Limit(max_failures=int(number("MAX_FAILURES", default.max_failures)),
-                 window=timedelta(minutes=number("WINDOW_MINUTES", minutes(default.window))),
-                 lock=timedelta(minutes=number("MINUTES", minutes(default.lock))))
-
-
-def policy_from_env(environ: Optional[Mapping[str, str]] = None) -> LockoutPolicy:
-    """``PLUSKOD_LOCK_*`` (a code's owner), ``PLUSKOD_CONVERSATION_*`` and
-    ``PLUSKOD_CLIENT_*`` (``MAX_FAILURES``, ``WINDOW_MINUTES``, ``MINUTES``)."""
-    environ = os.environ if environ is None else environ
-    defaults = LockoutPolicy()
-    return LockoutPolicy(code=_limit(environ, "LOCK", defaults.code),
-                         conversation=_limit(environ, "CONVERSATION", defaults.conversation),
-                         client=_limit(environ, "CLIENT", defaults.client))
-
-
 def directory_from_env(environ: Optional[Mapping[str, str]] = None,
                        create_schema: bool = True) -> CustomerDirectory:
     """A directory as configured: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file in
     ``var/``), the pepper (:data:`pluskod.core.secrets.PEPPER`) and the lockout limits
     (:func:`policy_from_env`); its tables are created if missing. Called once by each process
     that needs a directory, which passes it on; it adds no rows (the launcher seeds the demo,
-    see :func:`wants_demo`). ``PLUSKOD_SQL_LOG=1`` logs every SQL statement the directory runs
-    (never its parameters), to see what a check costs."""
+    see :mod:`pluskod.core.demo`). ``PLUSKOD_SQL_LOG=1`` logs every SQL statement the
+    directory runs (never its parameters), to see what a check costs."""
     environ = os.environ if environ is None else environ
     url = environ.get(URL_ENV, DEFAULT_DIRECTORY_URL)
     if environ.get(SQL_LOG_ENV) == "1":

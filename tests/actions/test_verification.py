@@ -7,7 +7,9 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.verification import ActionFinishVerification, ValidateVerificationForm
-from pluskod.core.directory import CustomerDirectory, Limit, LockoutPolicy, seed_demo
+from pluskod.core.demo import seed_demo
+from pluskod.core.directory import CustomerDirectory
+from pluskod.core.lockout import Limit, LockoutPolicy
 from pluskod.core.masking import MASK
 from pluskod.core.proofs import ACCOUNT, NUMBER
 from tests.actions.conftest import SESSION, form_tracker

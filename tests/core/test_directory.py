@@ -13,12 +13,10 @@ from pluskod.core.directory import (
     Attempts,
     Base,
     CustomerDirectory,
-    Limit,
-    LockoutPolicy,
     Outcome,
-    policy_from_env,
 )
 from pluskod.core.hashing import CodeHasher
+from pluskod.core.lockout import Limit, LockoutPolicy, policy_from_env
 from tests.conftest import FAST_HASHER, asker
 
 

@@ -17,7 +17,8 @@ import requests
 import yaml
 
 from pluskod.channels.rest import conversation_id
-from pluskod.core.directory import Attempts, CustomerDirectory, seed_demo
+from pluskod.core.demo import seed_demo
+from pluskod.core.directory import Attempts, CustomerDirectory
 from pluskod.core.hashing import CodeHasher
 from pluskod.core.secrets import PEPPER
 from tests.conftest import demo_directory_env, free_port
