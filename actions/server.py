@@ -21,7 +21,6 @@ import logging
 import os
 import zlib
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Iterable, List, Mapping, Optional
 
 from rasa_sdk import Action, utils
@@ -37,12 +36,10 @@ from actions.activation import ActionFinishActivation, ValidateActivationForm
 from actions.faq import ActionAnswerChosenFaq, ActionSuggestFaq
 from actions.verification import ActionFinishVerification, ValidateVerificationForm
 from pluskod.core.directory import CustomerDirectory, directory_from_env
-from pluskod.core.proofs import ProofSealer
+from pluskod.core.proofs import ProofSealer, idle_from_env
 
 logger = logging.getLogger(__name__)
 
-PROOF_IDLE_ENV = "PLUSKOD_PROOF_IDLE_MINUTES"
-DEFAULT_PROOF_IDLE_MINUTES = 10.0
 #: the largest action call accepted once inflated (a tracker of a long conversation is far
 #: smaller; anything bigger is refused instead of being inflated into memory)
 MAX_INFLATED_BYTES = 8 * 1024 * 1024
@@ -60,15 +57,9 @@ class Services:
         """The directory of :func:`pluskod.core.directory.directory_from_env` and a proof
         sealer keyed from its pepper, idle for ``PLUSKOD_PROOF_IDLE_MINUTES`` (default 10)."""
         environ = os.environ if environ is None else environ
-        raw = environ.get(PROOF_IDLE_ENV, str(DEFAULT_PROOF_IDLE_MINUTES))
-        try:
-            minutes = float(raw)
-        except ValueError:
-            raise ValueError(f"{PROOF_IDLE_ENV} must be a number of minutes, not {raw!r}") from None
-        if minutes <= 0:
-            raise ValueError(f"{PROOF_IDLE_ENV} must be greater than 0")
+        idle = idle_from_env(environ)          # a bad setting stops before anything is opened
         directory = directory_from_env(environ)
-        return cls(directory, ProofSealer(directory.hasher, idle=timedelta(minutes=minutes)))
+        return cls(directory, ProofSealer(directory.hasher, idle=idle))
 
 
 def actions_of(services: Services) -> List[Action]:

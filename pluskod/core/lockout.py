@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Mapping, Optional
 
+from pluskod.core.settings import positive_number
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -31,16 +33,7 @@ class LockoutPolicy:
 
 def _limit(environ: Mapping[str, str], prefix: str, default: Limit) -> Limit:
     def number(name: str, fallback: float) -> float:
-        raw = environ.get(f"PLUSKOD_{prefix}_{name}")
-        if raw is None:
-            return fallback
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValueError(f"PLUSKOD_{prefix}_{name} must be a number, not {raw!r}") from None
-        if value <= 0:
-            raise ValueError(f"PLUSKOD_{prefix}_{name} must be greater than 0")
-        return value
+        return positive_number(environ, f"PLUSKOD_{prefix}_{name}", fallback)
 
     minutes = lambda delta: delta.total_seconds() / 60  # noqa: E731
     return Limit(max_failures=int(number("MAX_FAILURES", default.max_failures)),

@@ -27,12 +27,22 @@ import hmac
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 import jwt
 
 from pluskod.core.hashing import CodeHasher
 from pluskod.core.secrets import derive_key
+from pluskod.core.settings import positive_number
+
+IDLE_ENV = "PLUSKOD_PROOF_IDLE_MINUTES"
+DEFAULT_IDLE = timedelta(minutes=10)
+
+
+def idle_from_env(environ: Mapping[str, str]) -> timedelta:
+    """How long a proof lives without use: ``PLUSKOD_PROOF_IDLE_MINUTES`` (default 10)."""
+    minutes = DEFAULT_IDLE.total_seconds() / 60
+    return timedelta(minutes=positive_number(environ, IDLE_ENV, minutes))
 
 ACCOUNT, NUMBER, TEMPORARY = "account", "number", "temporary"
 SCOPES = (ACCOUNT, NUMBER, TEMPORARY)
@@ -54,7 +64,7 @@ class Proof:
 class ProofSealer:
     """Seals and opens proofs. ``clock`` returns seconds since the epoch (injectable)."""
 
-    def __init__(self, hasher: CodeHasher, idle: timedelta = timedelta(minutes=10),
+    def __init__(self, hasher: CodeHasher, idle: timedelta = DEFAULT_IDLE,
                  clock: Callable[[], float] = time.time) -> None:
         self.hasher, self.idle, self.clock = hasher, idle, clock
         self._key = derive_key(hasher.pepper, "proofs")

@@ -28,8 +28,10 @@ def test_services_are_made_from_the_environment_without_rows(tmp_path):
 def test_a_bad_idle_time_is_a_clear_error(tmp_path):
     import pytest
 
-    for raw, message in (("ten", "must be a number of minutes, not 'ten'"),
-                         ("0", "must be greater than 0")):
+    for raw, message in (("ten", "PLUSKOD_PROOF_IDLE_MINUTES must be a number, not 'ten'"),
+                         ("0", "must be a number greater than 0, not '0'"),
+                         ("nan", "must be a number greater than 0, not 'nan'"),
+                         ("inf", "must be a number greater than 0, not 'inf'")):
         with pytest.raises(ValueError, match=message):
             Services.from_env({"PLUSKOD_PROOF_IDLE_MINUTES": raw,
                                "PLUSKOD_DIRECTORY_URL": "sqlite://",

@@ -10,6 +10,7 @@ import pytest
 
 from editor_tools.agreement import FILES, disagreements
 from editor_tools.check_content import check
+from tests.editor_tools.conftest import edit
 
 
 @pytest.fixture
@@ -17,12 +18,6 @@ def project(root, tmp_path):
     for name in FILES:
         shutil.copy(root / name, tmp_path / name)
     return tmp_path
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_shipped_files_agree_with_the_names(project):

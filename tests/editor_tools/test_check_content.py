@@ -10,6 +10,7 @@ import yaml
 
 from editor_tools.check_content import TEST_SETS, check, examples_of, sentence_key
 from pluskod.core.folding import fold
+from tests.editor_tools.conftest import edit
 
 
 @pytest.fixture
@@ -20,12 +21,6 @@ def content(root, tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / name, tmp_path / name)
     return tmp_path
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_shipped_content_passes(content):
