@@ -24,6 +24,7 @@ help:
 	@echo "make browser       install Debian's chromium for the browser tests"
 	@echo "make test-fast     unit tests only (pytest -m 'not slow'), no training"
 	@echo "make lint          ruff and mypy (make test runs them first)"
+	@echo "make services      is the PostgreSQL the tests use reachable? (make test checks first)"
 	@echo "make requirements  compile requirements.in to the pinned requirements.txt (pip-tools)"
 	@echo "make bench-nlu     compare this pipeline with a vanilla Rasa pipeline"
 	@echo "make check-content check the editors' files (YAML, names, sources) and rasa data validate"

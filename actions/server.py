@@ -19,6 +19,7 @@ import argparse
 import json
 import logging
 import os
+import sys
 import zlib
 from dataclasses import dataclass
 from typing import Iterable, List, Mapping, Optional
@@ -30,19 +31,21 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions import server_guard
 from actions.activation import ActionFinishActivation, ValidateActivationForm
 from actions.faq import ActionAnswerChosenFaq, ActionSuggestFaq
 from actions.verification import ActionFinishVerification, ValidateVerificationForm
-from pluskod.core.directory import CustomerDirectory, directory_from_env
+from pluskod.core.directory import CustomerDirectory, directory_from_env, reason_of
 from pluskod.core.proofs import ProofSealer, idle_from_env
+from pluskod.core.secrets import SecretError
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("actions.server")   # also when run as __main__
 
-#: the largest action call accepted once inflated (a tracker of a long conversation is far
-#: smaller; anything bigger is refused instead of being inflated into memory)
-MAX_INFLATED_BYTES = 8 * 1024 * 1024
+#: the largest action call accepted, as sent or once inflated (a tracker of a long
+#: conversation is far smaller; anything bigger is refused instead of being read into memory)
+MAX_CALL_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,10 @@ def _action_call(request: Request) -> Optional[dict]:
     if request.headers.get("Content-Encoding") == "deflate":
         inflater = zlib.decompressobj()
         try:
-            body = inflater.decompress(body, MAX_INFLATED_BYTES)
+            body = inflater.decompress(body, MAX_CALL_BYTES)
         except zlib.error:
             return None
-        if inflater.unconsumed_tail:
+        if inflater.unconsumed_tail or not inflater.eof:   # too big, or cut short
             return None
     try:
         call = json.loads(body)
@@ -99,6 +102,7 @@ def create_app(actions: Iterable[Action], token: str) -> Sanic:
     for action in actions:
         executor.register_action(action)
     app = Sanic("pluskod_actions", configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = MAX_CALL_BYTES
     server_guard.attach(app, token)
 
     @app.get("/health")
@@ -137,11 +141,19 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = parser.parse_args(argv)
     utils.configure_colored_logging(args.loglevel)
     utils.update_sanic_log_level()
+    logging.captureWarnings(True)   # rasa-sdk's version warning goes through the log redaction
 
-    token = server_guard.configured_token()   # before anything else: no secret, no server
-    app = create_app(actions_of(Services.from_env()), token)
+    try:
+        token = server_guard.configured_token()   # first: no secret, no server
+        services = Services.from_env()
+    except (RuntimeError, ValueError, SecretError, SQLAlchemyError) as error:
+        reason = reason_of(error) if isinstance(error, SQLAlchemyError) else str(error)
+        logger.error("The action server cannot start: %s", reason)
+        sys.exit(1)
+    app = create_app(actions_of(services), token)
     host = server_guard.configured_host()
     logger.info("Action server listening on http://%s:%s", host, args.port)
+    # one worker: the actions share one directory connection pool; replicas scale by process
     app.run(host, args.port, workers=1, access_log=False)
 
 

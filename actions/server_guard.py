@@ -16,9 +16,12 @@ import os
 from typing import Optional
 
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 
-TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"
+from pluskod.core.names import ACTION_TOKEN_ENV
+
+TOKEN_ENV = ACTION_TOKEN_ENV
 HOST_ENV, DEFAULT_HOST = "SANIC_HOST", "127.0.0.1"
 OPEN_PATHS = {"/health"}
 MIN_TOKEN_LENGTH = 24
@@ -63,6 +66,9 @@ def attach(app: Sanic, token: Optional[str] = None) -> None:
 
     async def generic_error(request: Request, exception: Exception):
         # no request body, no exception text: both may hold what the customer typed
+        status = getattr(exception, "status_code", 500)
+        if isinstance(exception, SanicException) and isinstance(status, int) and status < 500:
+            return response.json({"error": "request refused"}, status=status)  # 404, 413…
         logger.error("Action server error %s on %s %s", type(exception).__name__,
                      request.method, request.path)
         return response.json({"error": "internal error"}, status=500)

@@ -26,7 +26,13 @@ import yaml
 
 from editor_tools.agreement import disagreements
 from pluskod.core.folding import fold
-from pluskod.core.names import FAQ_TOPIC_ENTITY, is_allowed_command, parse_command
+from pluskod.core.names import (
+    FAQ_TOPIC_ENTITY,
+    RETRIEVAL_INTENT,
+    faq_response,
+    is_allowed_command,
+    parse_command,
+)
 
 MIN_EXAMPLES = 25
 #: sentences the model is measured on: never training examples
@@ -81,18 +87,68 @@ def source_numbers(sources: Path) -> Set[str]:
 
 
 def allowed_commands(config_path: Path) -> Dict[str, List[str]]:
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    for component in config.get("pipeline") or []:
-        if str(component.get("name", "")).endswith("InputGuard"):
-            return component.get("allowed_commands") or {}
+    """The input guard's commands as config.yml lists them ({} when it cannot be read: the
+    agreement check reports why)."""
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    pipeline = config.get("pipeline") if isinstance(config, dict) else None
+    for component in pipeline if isinstance(pipeline, list) else []:
+        if isinstance(component, dict) and str(component.get("name", "")).endswith("InputGuard"):
+            commands = component.get("allowed_commands")
+            if isinstance(commands, dict):
+                return {str(intent): entities if isinstance(entities, list) else []
+                        for intent, entities in commands.items()}
     return {}
 
 
-def check_buttons(path: Path, responses: Dict[str, Any], commands: Dict[str, List[str]],
+def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dict[str, Any]]]:
+    """A file's responses, each a list of variations that are mappings; anything shaped
+    otherwise is reported (with the line of the response) and left out."""
+    responses = content.get("responses") if isinstance(content, dict) else None
+    if responses is None:
+        return {}
+    if not isinstance(responses, dict):
+        report.error(path, "'responses:' must hold response names, each with its '- text:' "
+                           "variations", line=line_of(path, "responses:"))
+        return {}
+    out: Dict[str, List[Dict[str, Any]]] = {}
+    for name, variations in responses.items():
+        if variations is None:
+            continue
+        if not isinstance(variations, list) or not all(isinstance(v, dict) for v in variations):
+            report.error(path, f"{name}: each variation must be a '- text: ...' entry",
+                         line=line_of(path, f"{name}:"))
+            continue
+        cleaned = []
+        for variation in variations:
+            buttons, metadata = variation.get("buttons"), variation.get("metadata")
+            if buttons is not None and not (isinstance(buttons, list)
+                                            and all(isinstance(b, dict) for b in buttons)):
+                report.error(path, f"{name}: each button must be a '- title: ...' entry with "
+                                   f"its 'payload:'", line=line_of(path, f"{name}:"))
+                buttons = []
+            if metadata is not None and not isinstance(metadata, dict):
+                report.error(path, f"{name}: 'metadata:' must hold 'key: value' lines",
+                             line=line_of(path, f"{name}:"))
+                metadata = {}
+            cleaned.append({**variation, "buttons": buttons or [], "metadata": metadata or {}})
+        out[str(name)] = cleaned
+    return out
+
+
+def line_of(path: Path, needle: str) -> Optional[int]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, text in enumerate(lines, 1) if needle in text), None)
+
+
+def check_buttons(path: Path, responses: Dict[str, List[Dict[str, Any]]],
+                  commands: Dict[str, List[str]],
                   topics: Set[str], report: Report) -> None:
     for name, variations in responses.items():
-        for variation in variations or []:
-            for button in variation.get("buttons") or []:
+        for variation in variations:
+            for button in variation["buttons"]:
                 written = str(button.get("payload", ""))
                 if "{" in written and "{{" not in written:
                     report.error(path, f"{name}: write braces in a payload doubled "
@@ -120,11 +176,11 @@ def check_buttons(path: Path, responses: Dict[str, Any], commands: Dict[str, Lis
                     report.error(path, f"{name}: button points to unknown FAQ topic {topic!r}")
 
 
-def check_numbers(path: Path, responses: Dict[str, Any], allowed: Set[str],
+def check_numbers(path: Path, responses: Dict[str, List[Dict[str, Any]]], allowed: Set[str],
                   report: Report) -> None:
     for name, variations in responses.items():
-        for variation in variations or []:
-            if (variation.get("metadata") or {}).get("numbers") == "format examples":
+        for variation in variations:
+            if variation["metadata"].get("numbers") == "format examples":
                 continue  # e.g. "np. 600 100 200" in a prompt: not a fact about the offer
             for number in NUMBER.findall(str(variation.get("text", ""))):
                 digits = re.sub(r"\D", "", number)
@@ -148,8 +204,9 @@ def measured_sentences(root: Path, report: Report) -> Dict[str, str]:
         path = root / name
         if not path.exists():
             continue
-        content = load_yaml(path, report) or {}
-        for block in content.get("nlu") or []:
+        content = load_yaml(path, report)
+        nlu = content.get("nlu") if isinstance(content, dict) else None
+        for block in nlu if isinstance(nlu, list) else []:
             if isinstance(block, dict):
                 for example in examples_of(block):
                     found.setdefault(sentence_key(example), name)
@@ -195,22 +252,26 @@ def check(root: Optional[Path] = None) -> Report:
     topics = {p.stem for p in faq_files}
 
     for path in faq_files:
-        content = parsed[path] or {}
-        topic = path.stem
-        blocks = [b for b in content.get("nlu") or [] if isinstance(b, dict) and "intent" in b]
-        intents = {b["intent"] for b in blocks}
-        if intents != {f"faq/{topic}"}:
-            report.error(path, f"must hold exactly the intent 'faq/{topic}' (found: "
+        content = parsed[path]
+        topic, intent = path.stem, f"{RETRIEVAL_INTENT}/{path.stem}"
+        if not isinstance(content, dict):
+            report.error(path, "must hold 'nlu:' (the examples) and 'responses:' (the answer)")
+            continue
+        nlu = content.get("nlu")
+        blocks = [b for b in nlu if isinstance(b, dict) and "intent" in b] \
+            if isinstance(nlu, list) else []
+        intents = {str(b["intent"]) for b in blocks}
+        if intents != {intent}:
+            report.error(path, f"must hold exactly the intent {intent!r} (found: "
                                f"{', '.join(sorted(intents)) or 'none'})")
         count = sum(len(examples_of(b)) for b in blocks)
         if count < MIN_EXAMPLES:
             report.error(path, f"has {count} examples; at least {MIN_EXAMPLES} are needed")
-        responses = content.get("responses") or {}
-        answer = responses.get(f"utter_faq/{topic}")
+        answer = responses_of(path, content, Report(root=root)).get(faq_response(topic))
         if not answer:
-            report.error(path, f"has no answer 'utter_faq/{topic}' under 'responses:'")
-        elif not any((v.get("metadata") or {}).get("title") for v in answer):
-            report.error(path, f"utter_faq/{topic} needs 'metadata: title:' (the question "
+            report.error(path, f"has no answer {faq_response(topic)!r} under 'responses:'")
+        elif not any(v["metadata"].get("title") for v in answer):
+            report.error(path, f"{faq_response(topic)} needs 'metadata: title:' (the question "
                                f"shown on suggestion buttons)")
 
     tests = measured_sentences(root, report)
@@ -219,9 +280,9 @@ def check(root: Optional[Path] = None) -> Report:
             continue
         if root / "data" in path.parents:
             check_not_in_test_sets(path, content, tests, report)
-        responses = content.get("responses") or {}
         if path.name in ("config.yml", "endpoints.yml", "credentials.yml"):
             continue
+        responses = responses_of(path, content, report)
         check_buttons(path, responses, commands, topics, report)
         check_numbers(path, responses, numbers, report)
     return report
@@ -233,7 +294,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=Path.cwd(),
                         help="the project's directory (default: the current one)")
-    report = check(parser.parse_args(argv).project)
+    try:
+        report = check(parser.parse_args(argv).project)
+    except Exception as error:  # noqa: BLE001 - editors get a line to pass on, never a stack
+        print(f"Content check could not finish ({type(error).__name__}: {error}). Please send "
+              f"this line to a developer; the files are unchanged.", file=sys.stderr)
+        return 2
     if report.errors:
         print(f"Content check found {len(report.errors)} problem(s):", file=sys.stderr)
         for line in report.errors:

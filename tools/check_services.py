@@ -26,6 +26,8 @@ def postgres_problem(url: str) -> Optional[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import SQLAlchemyError
 
+    from pluskod.core.directory import reason_of
+
     try:
         engine = create_engine(url, future=True, connect_args={"connect_timeout": 5})
     except (SQLAlchemyError, ValueError) as error:
@@ -34,8 +36,7 @@ def postgres_problem(url: str) -> Optional[str]:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-        return reason[0] if reason else type(error).__name__
+        return reason_of(error)
     finally:
         engine.dispose()
     return None

@@ -31,16 +31,19 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 import yaml
+from sqlalchemy.exc import SQLAlchemyError
 
+from actions.server_guard import HOST_ENV, TOKEN_ENV
 from pluskod.core.demo import seed_demo, wants_demo
-from pluskod.core.directory import directory_from_env
-from pluskod.core.secrets import API_SECRET
+from pluskod.core.directory import URL_ENV, directory_from_env, reason_of
+from pluskod.core.names import DEFAULT_DIRECTORY_URL
+from pluskod.core.secrets import API_SECRET, SecretError
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, bearer
 from tools import ROOT
+from tools.check_services import shown
 
 BIN = Path(sys.executable).parent
 READY_TIMEOUT = float(os.environ.get("PLUSKOD_READY_TIMEOUT", "180"))
-TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"  # shared secret between the two servers
 #: the name in the tokens this launcher (and the tests through it) uses: its REST
 #: conversations are rest:serve:<sender> (pluskod.channels.rest.conversation_id)
 TOKEN_NAME = "serve"
@@ -140,12 +143,19 @@ class Servers:
         configured to (:func:`pluskod.core.demo.wants_demo`): once, here, so the action
         server only ever opens it."""
         environ = {**os.environ, **self.extra_env}
-        directory = directory_from_env(environ)
+        url = shown(environ.get(URL_ENV, DEFAULT_DIRECTORY_URL))
         try:
-            if wants_demo(environ) and directory.is_empty():
-                seed_demo(directory)
-        finally:
-            directory.engine.dispose()
+            directory = directory_from_env(environ)
+            try:
+                if wants_demo(environ) and directory.is_empty():
+                    seed_demo(directory)
+            finally:
+                directory.engine.dispose()
+        except SQLAlchemyError as error:
+            raise RuntimeError(f"the customer directory at {url} cannot be opened "
+                               f"({reason_of(error)}); check {URL_ENV}") from None
+        except (ValueError, SecretError) as error:
+            raise RuntimeError(str(error)) from None
 
     def start_actions(self) -> None:
         self.prepare_directory()
@@ -153,7 +163,7 @@ class Servers:
             "actions",
             [sys.executable, "-m", "actions.server", "--port", str(self.action_port)]
             + self._log_level(),
-            env={"SANIC_HOST": self.host},
+            env={HOST_ENV: self.host},
         )
         wait_until_ready(f"{self.action_url}/health", self.processes["actions"],
                          "action server", log)

@@ -427,6 +427,13 @@ class CustomerDirectory:
             self.purge_expired()
 
 
+def reason_of(error: BaseException) -> str:
+    """The first line of what a database error says, for an operator's message: the driver's
+    own words when there are any, never the statement or its parameters."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def directory_from_env(environ: Optional[Mapping[str, str]] = None,
                        create_schema: bool = True) -> CustomerDirectory:
     """A directory as configured: ``PLUSKOD_DIRECTORY_URL`` (default a SQLite file in

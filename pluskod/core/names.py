@@ -152,6 +152,10 @@ OFFER_TYPES = ("abonament", "na_karte", "mix")
 PREPAID_OFFERS = ("na_karte", "mix")
 PREPAID_REFUSAL = "utter_prepaid_not_available"
 
+# --- the two servers -------------------------------------------------------------------------
+#: the secret the Rasa server sends to the action server (``endpoints.yml`` names it too)
+ACTION_TOKEN_ENV = "PLUSKOD_ACTION_TOKEN"
+
 # --- stores --------------------------------------------------------------------------------------
 #: the only tracker store the channels serve with (it masks codes before writing)
 TRACKER_STORE = "pluskod.tracker_store.RedactingSQLTrackerStore"

@@ -36,10 +36,14 @@ class InputGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"allowed_commands": dict(BUTTON_COMMANDS), "max_characters": 1000}
+        # None, not the commands themselves: Rasa merges a dict default with the configured
+        # dict, so a configured list could then only add commands, never narrow them
+        return {"allowed_commands": None, "max_characters": 1000}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.allowed: Mapping[Text, Sequence[Text]] = dict(config.get("allowed_commands") or {})
+        allowed = config.get("allowed_commands")
+        self.allowed: Mapping[Text, Sequence[Text]] = dict(
+            BUTTON_COMMANDS if allowed is None else allowed)
         self.max_characters: int = int(config["max_characters"])
 
     @classmethod

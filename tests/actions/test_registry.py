@@ -36,3 +36,20 @@ def test_a_bad_idle_time_is_a_clear_error(tmp_path):
             Services.from_env({"PLUSKOD_PROOF_IDLE_MINUTES": raw,
                                "PLUSKOD_DIRECTORY_URL": "sqlite://",
                                "PLUSKOD_PEPPER_FILE": str(tmp_path / "pepper")})
+
+
+def test_every_form_has_its_validation_action_with_a_method_per_slot(root, demo_directory):
+    """rasa-sdk skips a slot whose validate_<slot> method is missing, silently: a slot renamed
+    in the domain and in pluskod.core.names but not in the form's action would be taken as
+    typed, unchecked."""
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    actions = {a.name(): a for a in
+               actions_of(Services(demo_directory, ProofSealer(demo_directory.hasher)))}
+    checked = []
+    for form, settings in domain["forms"].items():
+        validation = actions.get(f"validate_{form}")
+        assert validation is not None, f"no validate_{form} action"
+        for slot in settings["required_slots"]:
+            assert callable(getattr(validation, f"validate_{slot}", None)), (form, slot)
+            checked.append((form, slot))
+    assert ("verification_form", "plus_kod") in checked and len(checked) == 6

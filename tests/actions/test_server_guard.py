@@ -144,6 +144,11 @@ def test_a_compressed_call_runs_and_a_bomb_or_garbage_is_refused(action_server):
     assert compressed.status_code == 200 and compressed.json() == plain.json()
     bomb = zlib.compress(b" " * (64 * 1024 * 1024))   # 64 MiB of spaces in ~64 KiB
     assert requests.post(url, data=bomb, headers=deflate, timeout=30).status_code == 400
-    for garbage in (b"not zlib", zlib.compress(b"[1, 2]"), zlib.compress(b"{broken")):
+    cut_short = zlib.compress(body)[:-4]     # the whole JSON, but no end of stream
+    for garbage in (b"not zlib", zlib.compress(b"[1, 2]"), zlib.compress(b"{broken"),
+                    cut_short):
         answer = requests.post(url, data=garbage, headers=deflate, timeout=30)
         assert (answer.status_code, answer.json()) == (400, {"error": "Invalid body request"})
+    huge = requests.post(url, data=b" " * (9 * 1024 * 1024), timeout=60,
+                         headers={**token, "Content-Type": "application/json"})
+    assert huge.status_code == 413

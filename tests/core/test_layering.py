@@ -44,12 +44,29 @@ def rule_of(relative: str):
     return None   # tools/ may use every layer
 
 
-def imported(path: Path):
+def imported(path: Path, relative: str, root: Path):
+    """Every module a file imports, nested imports too, relative ones made absolute; for
+    ``from package import name`` also ``package.name`` (it may be a module)."""
+    package = relative[:-len(".py")].split("/")
+    package = package[:-1] if package[-1] != "__init__" else package[:-1]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            yield node.module
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + (node.module.split(".") if node.module else []))
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names
+                        if _is_module(root, f"{module}.{alias.name}"))
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant)):
+            yield str(node.args[0].value)
+
+
+def _is_module(root: Path, name: str) -> bool:
+    """Whether ``name`` is a module or package of the tree at ``root`` (read, not imported)."""
+    path = root.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
 def breaches(root: Path):
@@ -58,7 +75,7 @@ def breaches(root: Path):
         for path in sorted((root / package).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
             allowed, banned = rule_of(relative)
-            for name in imported(path):
+            for name in imported(path, relative, root):
                 top = name.split(".")[0]
                 if top in FIRST_PARTY:
                     # the bare package (its log redaction) only where listed; else a module
@@ -89,8 +106,19 @@ def test_a_breach_is_found(root, tmp_path):
         file.write("\ndef late():\n    from pluskod.nlu.input_guard import InputGuard  # noqa\n")
     with open(tmp_path / "pluskod/nlu/data_message.py", "a", encoding="utf-8") as file:
         file.write("\nimport actions.faq  # noqa\n")
+    with open(tmp_path / "pluskod/core/phones.py", "a", encoding="utf-8") as file:
+        file.write("\nfrom ..channels import limits  # noqa\nfrom .. import nlu  # noqa\n")
+    with open(tmp_path / "actions/verification.py", "a", encoding="utf-8") as file:
+        file.write("\nfrom pluskod import policies  # noqa\n"
+                   "importlib.import_module('pluskod.tracker_store')\n")
     assert breaches(tmp_path) == [
         "actions/faq.py imports pluskod.nlu.input_guard",
+        "actions/verification.py imports pluskod.policies",
+        "actions/verification.py imports pluskod.tracker_store",
         "pluskod/core/codes.py imports pluskod.channels.limits",
+        "pluskod/core/phones.py imports pluskod",
+        "pluskod/core/phones.py imports pluskod.channels",
+        "pluskod/core/phones.py imports pluskod.channels.limits",
+        "pluskod/core/phones.py imports pluskod.nlu",
         "pluskod/nlu/data_message.py imports actions.faq",
     ]

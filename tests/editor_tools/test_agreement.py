@@ -50,6 +50,8 @@ CASES = [
      "  - name: pluskod.policies.DeclaredPrepaidPolicy\n    values: [na_karte]", "config.yml:",
      "DeclaredPrepaidPolicy's values"),
     ("endpoints.yml", "    - new_plus_kod_confirmation\n", "", "endpoints.yml:", "secret_slots"),
+    ("endpoints.yml", "Bearer ${PLUSKOD_ACTION_TOKEN}", "Bearer ${ACTION_TOKEN}", "endpoints.yml:",
+     "must send 'Authorization: Bearer ${PLUSKOD_ACTION_TOKEN}'"),
     ("endpoints.yml", "  type: pluskod.tracker_store.RedactingSQLTrackerStore",
      "  type: SQL", "endpoints.yml:", "tracker_store type is 'SQL'"),
     ("credentials.yml", "pluskod.channels.WebChatInput:\n  required_tracker_store: "
@@ -87,3 +89,74 @@ def test_make_check_content_reports_a_disagreement(project, root):
     # and the buttons that now carry an entity the guard would drop are named too
     assert any("carries an entity that /choose_faq may not carry (allowed: none)" in e
                for e in errors), errors
+
+
+def test_the_line_is_the_key_not_a_comment_mentioning_it(project):
+    path = project / "endpoints.yml"
+    edit(path, "  type: pluskod.tracker_store.RedactingSQLTrackerStore", "  type: sql")
+    found = disagreements(project)
+    assert found == [f"endpoints.yml:{line_of(path, '  type: sql')}: tracker_store type is "
+                     f"'sql', not 'pluskod.tracker_store.RedactingSQLTrackerStore' (the code's "
+                     f"name is in pluskod/core/names.py)"]
+
+
+def test_each_line_is_exact(project):
+    cases = [("config.yml", "      choose_faq: [faq_topic]", "      choose_faq: []"),
+             ("domain.yml", "      - na_karte\n", "      - na_kartę\n"),
+             ("credentials.yml", "  required_tracker_store: pluskod.tracker_store."
+                                 "RedactingSQLTrackerStore\n  # longest message accepted, as",
+              "  required_tracker_store: x\n  # longest message accepted, as")]
+    for name, old, new in cases:
+        edit(project / name, old, new)
+    found = disagreements(project)
+    assert [f.split(": ", 1)[0] for f in found] == [
+        f"domain.yml:{line_of(project / 'domain.yml', '    values:')}",
+        f"config.yml:{line_of(project / 'config.yml', 'allowed_commands:')}",
+        f"credentials.yml:{line_of(project / 'credentials.yml', 'required_tracker_store: x')}",
+    ], found
+
+
+ODD_SHAPES = [
+    ("domain.yml", "slots:\n", "slots: []\nold_slots:\n"),
+    ("domain.yml", "forms:\n", "forms: [a]\nold_forms:\n"),
+    ("domain.yml", "  activation_proof:\n    type: text\n    influence_conversation: false\n"
+                   "    mappings:\n      - type: custom",
+     "  activation_proof:\n    type: text\n    influence_conversation: false\n"
+     "    mappings:\n      - custom"),
+    ("domain.yml", "  activation_proof:\n    type: text", "  activation_proof: text\n  x:\n"
+                                                         "    type: text"),
+    ("domain.yml", "    values:\n      - abonament\n      - na_karte\n      - mix\n",
+     "    values: abonament\n"),
+    ("domain.yml", "      - phone_number\n      - plus_kod\n  activation_form:",
+     "      phone_number: 1\n  activation_form:"),
+    ("domain.yml", "intents:\n", "intents: faq\nold_intents:\n"),
+    ("domain.yml", "responses:\n", "responses: []\nold_responses:\n"),
+    ("config.yml", "    allowed_commands:\n", "    allowed_commands: [verify_code]\n    old:\n"),
+    ("config.yml", "      choose_faq: [faq_topic]", "      choose_faq: faq_topic"),
+    ("config.yml", "pipeline:\n", "pipeline: spacy\nold_pipeline:\n"),
+    ("endpoints.yml", "tracker_store:\n  type: pluskod.tracker_store.RedactingSQLTrackerStore",
+     "tracker_store: sql\nold_store:\n  type: pluskod.tracker_store.RedactingSQLTrackerStore"),
+    ("endpoints.yml", "    - plus_kod\n", "    - 1\n"),
+    ("credentials.yml", "pluskod.channels.WebChatInput:\n",
+     "pluskod.channels.WebChatInput: [a]\nold_web:\n"),
+]
+
+
+@pytest.mark.parametrize("name, old, new", ODD_SHAPES, ids=[f"{c[0]}:{i}" for i, c
+                                                           in enumerate(ODD_SHAPES)])
+def test_odd_shapes_are_reported_never_raised(project, root, name, old, new):
+    edit(project / name, old, new)
+    found = disagreements(project)
+    assert found and all(f.startswith(f"{name}") for f in found), found
+    for name_ in ("data", "docs"):
+        shutil.copytree(root / name_, project / name_)
+    assert check(project).errors          # and the whole check reports, without raising
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just text\n", "42\n"])
+def test_a_file_that_is_not_a_mapping_is_one_error(project, text):
+    (project / "credentials.yml").write_text(text, encoding="utf-8")
+    assert disagreements(project) == [
+        "credentials.yml: the file must be a mapping (key: value lines), not "
+        f"{type(__import__('yaml').safe_load(text)).__name__} "
+        "(the code's name is in pluskod/core/names.py)"]

@@ -117,3 +117,42 @@ def test_the_shipped_test_sets_share_no_sentence_with_each_other(root):
     assert len(keys) == len(TEST_SETS) >= 2 and all(keys)
     for first, second in itertools.combinations(keys, 2):
         assert not first & second
+
+
+ODD_CONTENT = [
+    ("data/faq/cost.yml", "responses:\n  utter_faq/cost:\n  - text: |",
+     "responses:\n- utter_faq/cost\nold:\n  - text: |", "'responses:' must hold"),
+    ("data/faq/cost.yml", "  utter_faq/cost:\n  - text: |", "  utter_faq/cost: just text\n"
+                                                            "  old:\n  - text: |",
+     "utter_faq/cost: each variation must be"),
+    ("data/faq/cost.yml", "    metadata:\n      title:", "    metadata: title\n    old:\n"
+                                                         "      title:",
+     "utter_faq/cost: 'metadata:' must hold"),
+    ("domain.yml", "    buttons:\n    - title: \"Co to jest Plus Kod?\"",
+     "    buttons:\n    - Co to jest Plus Kod?\n    - title: \"Co to jest Plus Kod?\"",
+     "utter_greet: each button must be"),
+    ("data/faq/cost.yml", "nlu:\n- intent: faq/cost", "nlu: faq/cost\nold:\n- intent: faq/cost",
+     "must hold exactly the intent 'faq/cost'"),
+    ("tests/nlu/dev.yml", "nlu:\n", "nlu: oops\nold:\n", None),
+]
+
+
+@pytest.mark.parametrize("name, old, new, says", ODD_CONTENT,
+                         ids=[f"{c[0]}:{i}" for i, c in enumerate(ODD_CONTENT)])
+def test_odd_shapes_from_editors_are_reported_with_file_and_line(content, name, old, new, says):
+    edit(content / name, old, new)
+    errors = check(content).errors
+    if says is None:     # a test set of an odd shape only has no sentences to compare with
+        assert errors == []
+        return
+    mine = [e for e in errors if says in e]
+    assert mine and all(e.startswith(f"{name}:") for e in mine), errors
+
+
+def test_the_command_line_never_shows_a_stack_even_when_the_check_breaks(content):
+    # a YAML that parses and then breaks an assumption deep down: a response name that is a list
+    edit(content / "data/faq/cost.yml", "  utter_faq/cost:\n", "  ? [utter_faq, cost]\n  : \n"
+                                                               "  utter_faq/cost:\n")
+    result = subprocess.run([sys.executable, "-m", "editor_tools.check_content"], cwd=content,
+                            capture_output=True, text=True)
+    assert "Traceback" not in result.stderr and result.returncode in (0, 1, 2)

@@ -59,3 +59,21 @@ def test_allowed_command_rules():
     assert not is_allowed_command('/deny{"faq_topic": "cost"}', allowed)
     assert not is_allowed_command('/choose_faq["cost"]', allowed)
     assert not is_allowed_command("/affirm", allowed)
+
+
+def test_the_configured_commands_replace_the_default_they_can_narrow_it():
+    """Rasa merges a dict default with the configured dict; the configured list must still be
+    able to allow fewer commands than the contract, down to none."""
+    from rasa.utils.common import override_defaults
+
+    from pluskod.core.names import BUTTON_COMMANDS
+
+    def built(custom):
+        return InputGuard(override_defaults(InputGuard.get_default_config(), custom))
+
+    assert built({}).allowed == dict(BUTTON_COMMANDS)
+    assert built({"allowed_commands": {}}).allowed == {}
+    narrowed = built({"allowed_commands": {"deny": []}})
+    assert narrowed.allowed == {"deny": []}
+    assert guarded(narrowed, "/deny") == "/deny"
+    assert guarded(narrowed, "/verify_code") == "verify_code"

@@ -8,6 +8,7 @@ import pytest
 from rasa.utils.endpoints import read_endpoint_config
 
 from pluskod.core.tokens import ADMIN, ApiTokens
+from tests.conftest import free_port
 from tools.serve import Servers, endpoints_for, status_of
 
 
@@ -69,3 +70,34 @@ def test_the_api_secret_is_the_one_the_server_will_read(tmp_path):
     assert servers.api_secret == secret
     token = servers.admin_headers()["Authorization"].split(" ", 1)[1]
     assert ApiTokens(secret).check({"Authorization": f"Bearer {token}"}, (ADMIN,)).role == ADMIN
+
+
+@pytest.mark.parametrize("setting, says", [
+    ({"PLUSKOD_DIRECTORY_URL": "postgresql://someone:pw-s3cr3t@127.0.0.1:1/db"},
+     "[run] error: the customer directory at postgresql://someone:***@127.0.0.1:1/db cannot be "
+     "opened ("),
+    ({"PLUSKOD_LOCK_MINUTES": "abc"}, "[run] error: PLUSKOD_LOCK_MINUTES must be a number, "
+                                      "not 'abc'"),
+    ({"PLUSKOD_PROOF_IDLE_MINUTES": "-1"}, None),  # read by the action server: it exits
+])
+def test_a_bad_directory_setting_stops_make_run_with_one_line(root, tmp_path, setting, says):
+    import os
+    import subprocess
+    import sys
+
+    model = tmp_path / "model.tar.gz"
+    model.write_bytes(b"not used: the directory is opened first")
+    env = {**os.environ, "PLUSKOD_JWT_SECRET": "j" * 64, "PLUSKOD_PEPPER": "p" * 64,
+           "PLUSKOD_DIRECTORY_URL": f"sqlite:///{tmp_path / 'directory.db'}",
+           "PLUSKOD_READY_TIMEOUT": "60", "ACTION_PORT": str(free_port()),
+           "RASA_PORT": str(free_port()), **setting}
+    result = subprocess.run([sys.executable, "-m", "tools.serve", "--model", str(model)],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "pw-s3cr3t" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    if says is None:
+        assert lines[0].startswith("[run] error: the action server exited with code 1; see ")
+    else:
+        assert lines[0].startswith(says), lines[0]
