@@ -87,6 +87,8 @@ test-stories: train
 
 nlu-quality: train
 	$(PY) -m tools.nlu_quality --model $(MODEL)
+	$(PY) -m tools.nlu_quality --model $(MODEL) --heldout tests/nlu/heldout2.yml \
+	  --thresholds tests/nlu/thresholds2.yml --report reports/nlu_quality_heldout2.json
 
 test-fast: install
 	$(PY) -m pytest -m "not slow" -q

@@ -16,7 +16,8 @@ import abc
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,12 +26,15 @@ from pluskod.core.codes import digits_of
 from pluskod.core.directory import Asker, CustomerDirectory, Outcome
 from pluskod.core.masking import MASK  # what a slot holds once its code was checked
 from pluskod.core.names import (
+    ACTIVATION_PROOF_SLOT,
     CODE_SLOT,
+    NEW_CODE_SEAL_SLOT,
     OFFER_ENTITY,
     OUTCOME_SLOT,
     PHONE_SLOT,
     PREPAID_OFFERS,
     PREPAID_REFUSAL,
+    SECRET_SLOTS,
 )
 from pluskod.core.phones import parse_phone
 from pluskod.core.proofs import ProofSealer
@@ -135,3 +139,22 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
             return None, {CODE_SLOT: MASK, OUTCOME_SLOT: FAILED_OUTCOMES[result.outcome]}
         dispatcher.utter_message(response="utter_plus_kod_wrong")
         return None, {CODE_SLOT: None}
+
+
+#: what a form collected, forgotten when the customer leaves it: the next verification or
+#: activation asks for the number again instead of reusing one silently. A proof of a code
+#: already verified is kept (it stays bound to its own number).
+FORGOTTEN_ON_LEAVING = (PHONE_SLOT, *SECRET_SLOTS, NEW_CODE_SEAL_SLOT, ACTIVATION_PROOF_SLOT,
+                        OUTCOME_SLOT)
+
+
+class ActionLeaveForm(Action):
+    """Run when a customer leaves a verification or activation form ("anuluj", "nie", a
+    consultant): forgets what the form collected. Says nothing and counts nothing."""
+
+    def name(self) -> Text:
+        return "action_leave_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        return [SlotSet(slot, None) for slot in FORGOTTEN_ON_LEAVING]

@@ -36,8 +36,9 @@ from pluskod.core.names import (
 
 MIN_EXAMPLES = 25
 #: sentences the model is measured on: never training examples
-TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/dev.yml", "tests/nlu/dev2.yml",
-             "tests/nlu/dev3.yml", "tests/nlu/dev4.yml")
+TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/heldout2.yml", "tests/nlu/dev.yml",
+             "tests/nlu/dev2.yml", "tests/nlu/dev3.yml", "tests/nlu/dev4.yml",
+             "tests/nlu/dev5.yml", "tests/nlu/dev6.yml")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 

@@ -1,0 +1,21 @@
+"""Leaving a form forgets what it collected, keeps a verification already proven, says and
+counts nothing."""
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.code_forms import ActionLeaveForm
+
+
+def test_leaving_forgets_the_number_and_every_code_slot_but_not_the_proof():
+    tracker = Tracker("leaver", {"phone_number": "600100200", "plus_kod": "***",
+                                 "verification_proof": "sealed"}, {}, [], False, None, {}, "")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionLeaveForm().run(dispatcher, tracker, {}))
+    assert events == [{"event": "slot", "timestamp": None, "name": name, "value": None}
+                      for name in ("phone_number", "plus_kod", "new_plus_kod",
+                                   "new_plus_kod_confirmation", "new_plus_kod_seal",
+                                   "activation_proof", "verification_outcome")]
+    assert dispatcher.messages == []
