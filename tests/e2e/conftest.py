@@ -21,6 +21,19 @@ def rest(servers, sender, text, client=None, timeout=60):
                          headers=servers.integration_headers(), timeout=timeout)
 
 
+def text_chat(servers, prefix="chat"):
+    """A new REST conversation; ``send(text)`` returns the bot's texts joined in one string."""
+    sender = f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+    def send(text):
+        response = rest(servers, sender, text)
+        assert response.status_code == 200, response.text
+        return " ".join(r.get("text", "") for r in response.json())
+
+    send.sender = sender
+    return send
+
+
 def api_tracker(servers, sender):
     """The tracker of the REST conversation ``sender`` (this launcher's integration's)."""
     response = requests.get(f"{servers.rasa_url}/conversations/"

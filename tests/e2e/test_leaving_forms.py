@@ -5,11 +5,10 @@ the next message is handled on its own."""
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 
-from tests.e2e.conftest import api_tracker, rest
+from tests.e2e.conftest import api_tracker, text_chat
 
 pytestmark = pytest.mark.slow
 
@@ -31,15 +30,7 @@ STOPPED = {"verification": "przerywam sprawdzanie kodu",
 
 
 def conversation(servers):
-    sender = f"leave-{uuid.uuid4().hex[:8]}"
-
-    def send(text):
-        response = rest(servers, sender, text)
-        assert response.status_code == 200, response.text
-        return " ".join(r.get("text", "") for r in response.json())
-
-    send.sender = sender
-    return send
+    return text_chat(servers, "leave")
 
 
 def status(servers, root, number):

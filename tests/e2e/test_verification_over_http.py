@@ -3,25 +3,16 @@
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 
-from tests.e2e.conftest import api_tracker, rest
+from tests.e2e.conftest import api_tracker, text_chat
 
 pytestmark = pytest.mark.slow
 
 
 def new_chat(servers):
-    sender = f"verify-{uuid.uuid4().hex[:8]}"
-
-    def send(text):
-        response = rest(servers, sender, text)
-        assert response.status_code == 200, response.text
-        return " ".join(r.get("text", "") for r in response.json())
-
-    send.sender = sender
-    return send
+    return text_chat(servers, "verify")
 
 
 def verify(servers, number, code):
