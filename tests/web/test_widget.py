@@ -58,6 +58,24 @@ def test_a_full_verification_keeps_the_code_nowhere(open_page, page_url):
     assert "600 100 200" in dom                    # the check reads the real transcript
 
 
+def test_the_customer_leaves_the_code_prompt_and_the_field_is_plain_again(open_page,
+                                                                          page_url):
+    page = open_page(page_url)
+    open_chat(page)
+    say(page, "chcę się zweryfikować")
+    say(page, "600 100 201")
+    field = page.locator("#pk-input")
+    assert field.get_attribute("type") == "password"
+    say(page, "anuluj to wszystko")
+    assert "przerywam sprawdzanie kodu" in last_answer(page)
+    assert page.locator(".pk-user").last.inner_text().endswith("•••••")   # typed masked
+    assert field.get_attribute("type") == "text"
+    say(page, "Co to jest Plus Kod?")
+    answer = last_answer(page)
+    assert "cyfrowe hasło" in answer and "Wpisz swój Plus Kod" not in answer
+    assert page.problems == []
+
+
 def test_a_reload_keeps_the_conversation(open_page, page_url):
     page = open_page(page_url)
     open_chat(page)
