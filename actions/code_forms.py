@@ -28,7 +28,9 @@ from pluskod.core.masking import MASK  # what a slot holds once its code was che
 from pluskod.core.names import (
     ACTIVATION_PROOF_SLOT,
     CODE_SLOT,
+    NEW_CODE_CONFIRMATION_SLOT,
     NEW_CODE_SEAL_SLOT,
+    NEW_CODE_SLOT,
     OFFER_ENTITY,
     OUTCOME_SLOT,
     PHONE_SLOT,
@@ -158,3 +160,23 @@ class ActionLeaveForm(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         return [SlotSet(slot, None) for slot in FORGOTTEN_ON_LEAVING]
+
+
+#: the help that fits each prompt of the forms (the prompt itself follows once)
+PROMPT_HELP = {PHONE_SLOT: "utter_help_phone_number", CODE_SLOT: "utter_help_plus_kod",
+               NEW_CODE_SLOT: "utter_help_new_plus_kod",
+               NEW_CODE_CONFIRMATION_SLOT: "utter_help_new_plus_kod"}
+
+
+class ActionHelpAtPrompt(Action):
+    """Run when a customer does not know what to answer ("nie wiem", "co mam tu wpisać?") at a
+    prompt of a form: the help that fits the prompt being asked; the form asks again after."""
+
+    def name(self) -> Text:
+        return "action_help_at_prompt"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response=PROMPT_HELP.get(tracker.get_slot("requested_slot"),
+                                                          "utter_help_phone_number"))
+        return []

@@ -35,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import server_guard
 from actions.activation import ActionFinishActivation, ValidateActivationForm
-from actions.code_forms import ActionLeaveForm
+from actions.code_forms import ActionHelpAtPrompt, ActionLeaveForm
 from actions.faq import ActionAnswerChosenFaq, ActionSuggestFaq
 from actions.verification import ActionFinishVerification, ValidateVerificationForm
 from pluskod.core.directory import CustomerDirectory, directory_from_env, reason_of
@@ -76,6 +76,7 @@ def actions_of(services: Services) -> List[Action]:
         ValidateActivationForm(services.directory, services.sealer),
         ActionFinishActivation(),
         ActionLeaveForm(),
+        ActionHelpAtPrompt(),
     ]
 
 

@@ -19,3 +19,20 @@ def test_leaving_forgets_the_number_and_every_code_slot_but_not_the_proof():
                                    "new_plus_kod_confirmation", "new_plus_kod_seal",
                                    "activation_proof", "verification_outcome")]
     assert dispatcher.messages == []
+
+
+def test_help_at_a_prompt_fits_the_prompt_being_asked():
+    from actions.code_forms import ActionHelpAtPrompt
+
+    said = {}
+    for requested in ("phone_number", "plus_kod", "new_plus_kod", "new_plus_kod_confirmation",
+                      None):
+        tracker = Tracker("unsure", {"requested_slot": requested}, {}, [], False, None, {}, "")
+        dispatcher = CollectingDispatcher()
+        assert asyncio.run(ActionHelpAtPrompt().run(dispatcher, tracker, {})) == []
+        said[requested] = [m["response"] for m in dispatcher.messages]
+    assert said == {"phone_number": ["utter_help_phone_number"],
+                    "plus_kod": ["utter_help_plus_kod"],
+                    "new_plus_kod": ["utter_help_new_plus_kod"],
+                    "new_plus_kod_confirmation": ["utter_help_new_plus_kod"],
+                    None: ["utter_help_phone_number"]}

@@ -88,3 +88,29 @@ def test_leaving_counts_no_attempt(servers, root):
     chat(VERIFY)
     chat("600 100 201")
     assert "Plus Kod 4 jest poprawny" in chat("2846")
+
+
+@pytest.mark.parametrize("start", [VERIFY, ACTIVATE])
+@pytest.mark.parametrize("unsure", ["ojej, nie wiem jaki mam teraz numer",
+                                    "nie pamiętam numeru telefonu, sorry"])
+def test_not_knowing_the_number_gets_help_and_the_prompt_once(servers, start, unsure):
+    chat = conversation(servers)
+    chat(start)
+    helped = chat(unsure)
+    assert "601 102 601" in helped and "anuluj" in helped, helped
+    assert helped.count("numer telefonu, którego dotyczy Plus Kod") == 1   # the prompt, once
+    assert "Pomagam tylko w sprawach Plus Kodu" not in helped
+    after = chat("600 100 201" if start == VERIFY else "600 200 300")
+    assert "Wpisz" in after                                   # the form goes on
+
+
+def test_at_the_code_prompt_help_and_a_forgotten_code_are_answered_then_the_prompt(servers):
+    chat = conversation(servers)
+    chat(VERIFY)
+    chat("600 100 201")
+    helped = chat("nie wiem co mam tutaj wpisać")
+    assert "tutaj go nie sprawdzę" in helped and helped.count("Wpisz swój Plus Kod") == 1
+    forgot = chat("a jak nie pamiętam tego plus kodu to co?")
+    assert "Wpisz swój Plus Kod" in forgot and forgot.count("Wpisz swój Plus Kod") == 1
+    assert "Plus Kodu" in forgot.split("Wpisz swój Plus Kod")[0]   # the answer comes first
+    assert "Plus Kod 4 jest poprawny" in chat("2846")            # and the code still works
