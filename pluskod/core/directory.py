@@ -116,6 +116,13 @@ class Activation(enum.Enum):
     LOCKED = "locked"                # the account is locked
 
 
+class Change(enum.Enum):
+    CHANGED = "changed"              # the new Kod 5 is active, the old one no longer works
+    NOT_ACTIVE = "not_active"        # no active Kod 5 (unknown, prepaid, still temporary)
+    STALE = "stale"                  # the code was changed since it was verified
+    LOCKED = "locked"                # the account is locked
+
+
 @dataclass(frozen=True)
 class Asker:
     """Who compares a code: the conversation and the client (any strings; the directory
@@ -234,6 +241,22 @@ class CustomerDirectory:
         checked): if the code changed since, nothing happens. The account row is locked, so two
         activations cannot interleave; a locked account is left alone. No code a customer
         typed is compared here."""
+        status = self._replace_kod5(msisdn, version, new_code, from_state=TEMPORARY)
+        return Activation.NOT_TEMPORARY if status is None else Activation(status)
+
+    def change_kod5(self, msisdn: str, version: str, new_code: str) -> Change:
+        """Replace the *active* Kod 5 of ``msisdn``'s account with ``new_code``: the old code
+        stops working at once, for every number of the account and in every conversation
+        (proofs bound to its version are void). ``version`` is the verified code's, from the
+        sealed proof the caller checked; the same guarantees as :meth:`activate_kod5` hold."""
+        status = self._replace_kod5(msisdn, version, new_code, from_state=ACTIVE)
+        return Change.NOT_ACTIVE if status is None else Change(status)
+
+    def _replace_kod5(self, msisdn: str, version: str, new_code: str,
+                      from_state: str) -> Optional[str]:
+        """``"stale"``, ``"locked"``, or the done state's value (``"activated"`` from a
+        temporary code, ``"changed"`` from an active one); ``None`` when the account of
+        ``msisdn`` has no Kod 5 in ``from_state`` (unknown or prepaid number included)."""
         now = self.clock()
         with self._transaction() as session:
             number = session.get(Number, msisdn)
@@ -241,16 +264,16 @@ class CustomerDirectory:
             if number is not None and number.account_id:
                 statement = select(Account).where(Account.id == number.account_id).with_for_update()
                 account = session.execute(statement).scalar_one_or_none()
-            if account is None or account.kod5_state != TEMPORARY:
-                return Activation.NOT_TEMPORARY
+            if account is None or account.kod5_state != from_state or not account.kod5_hash:
+                return None
             if not hmac.compare_digest(self.hasher.version(account.kod5_hash), version):
-                return Activation.STALE
+                return "stale"
             owner = session.get(Attempts, self._subject(KOD5, f"account:{account.id}"))
             if owner is not None and owner.locked_until and owner.locked_until > now:
-                return Activation.LOCKED
+                return "locked"
             account.kod5_hash = self.hasher.hash(KOD5, account.id, new_code)
             account.kod5_state = ACTIVE
-            return Activation.ACTIVATED
+            return "activated" if from_state == TEMPORARY else "changed"
 
     # --- what operators do (see tools/directory_admin.py) ---------------------------------
     def add_account(self, account_id: str, kod5: Optional[str] = None,

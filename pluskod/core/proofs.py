@@ -15,9 +15,10 @@ cannot make one. It is bound to
 * a **deadline**: it expires after :attr:`ProofSealer.idle` of inactivity, and each use
   renews it (:meth:`ProofSealer.renewed`).
 
-A proof of a temporary code also carries an argon2id hash of the code as typed (peppered and
-bound to the conversation and number), so that the new code can be told apart from the
-temporary one without comparing anything with the stored code.
+A proof of a Plus Kod 5 (temporary or active) also carries an argon2id hash of the code as typed
+(peppered and bound to the conversation and number), so that a new code can be told apart from
+the one it replaces without comparing anything with the stored code. A proof of a Plus Kod 4
+carries none: that code is never changed here.
 """
 
 from __future__ import annotations
@@ -81,9 +82,11 @@ class ProofSealer:
         conversation = self._conversation(sender_id)
         claims = {"n": msisdn, "sc": scope, "v": version, "c": conversation, "s": session,
                   "exp": self.clock() + self.idle.total_seconds()}
-        if scope == TEMPORARY:
-            if typed_code is None:
-                raise ValueError("a proof of a temporary code carries the code as typed")
+        if scope == TEMPORARY and typed_code is None:
+            raise ValueError("a proof of a temporary code carries the code as typed")
+        if typed_code is not None:
+            if scope == NUMBER:
+                raise ValueError("a Plus Kod 4 is never changed here: its proof carries no code")
             claims["t"] = self.hasher.hash(_PROVEN_CODE, f"{conversation}:{msisdn}", typed_code)
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 
@@ -121,9 +124,10 @@ class ProofSealer:
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 
     def is_proven_code(self, proof: Proof, code: str) -> bool:
-        """Whether ``code`` is the temporary code typed when ``proof`` was sealed (one argon2
-        verification; nothing stored is compared)."""
-        if proof.scope != TEMPORARY or not proof.typed:
+        """Whether ``code`` is the code typed when ``proof`` was sealed (the temporary Kod 5,
+        or the Kod 5 a change starts from): one argon2 verification, nothing stored is
+        compared. ``False`` for a proof that carries no code."""
+        if not proof.typed:
             return False
         return self.hasher.verify(proof.typed, _PROVEN_CODE,
                                   f"{proof.conversation}:{proof.msisdn}", code)

@@ -12,6 +12,7 @@ from pluskod.core.directory import (
     Asker,
     Attempts,
     Base,
+    Change,
     CustomerDirectory,
     Outcome,
 )
@@ -225,13 +226,14 @@ def written(directory, directory_url):
 def test_no_code_and_no_asker_is_stored_and_attempts_hold_no_number(directory, directory_url):
     """Hashes are base64, where any digit run may occur by chance, so a code counts as found
     only when it stands alone (not inside a base64 run)."""
-    directory.check_code("600100200", "48213", Asker("conversation-X", "client-Y"))
+    verified = directory.check_code("600100200", "48213", Asker("conversation-X", "client-Y"))
     temporary = directory.check_code("600200300", "55120", asker())
     directory.check_code("699999999", "11111", Asker("conversation-X", "client-Y"))
     directory.activate_kod5("600200300", temporary.version, "80416")
+    assert directory.change_kod5("600100200", verified.version, "61940") is Change.CHANGED
     raw = written(directory, directory_url)
     assert b"600100200" in raw                      # the scan reads real data
-    for code in ("48213", "7391", "2846", "55120", "1357", "80416", "11111"):
+    for code in ("48213", "7391", "2846", "55120", "1357", "80416", "61940", "11111"):
         assert not re.search(rb"(?<![A-Za-z0-9+/])" + code.encode() + rb"(?![A-Za-z0-9+/])", raw)
     with directory.engine.connect() as connection:
         attempts = repr(connection.execute(Attempts.__table__.select()).all())
@@ -272,6 +274,66 @@ def test_a_locked_account_is_not_activated(directory):
     assert directory.activate_kod5("600200300", proven, "80416") is Activation.LOCKED
     directory.unlock("600200300")
     assert directory.activate_kod5("600200300", proven, "80416") is Activation.ACTIVATED
+
+
+def test_a_change_makes_the_new_code_the_only_kod5_of_the_whole_account(directory):
+    verified = directory.check_code("600100200", "48213", asker())
+    assert directory.change_kod5("600100200", verified.version, "80416") is Change.CHANGED
+    for number in ("600100200", "600100201"):      # one code for every number of the account
+        assert outcome(directory, number, "80416") is Outcome.VERIFIED
+        assert outcome(directory, number, "48213") is Outcome.REJECTED
+    assert outcome(directory, "600100201", "2846") is Outcome.VERIFIED   # Kod 4 kept
+    assert directory.current_version("600100200", "account") != verified.version
+
+
+def test_a_change_is_bound_to_the_code_it_verified(directory):
+    verified = directory.check_code("600100200", "48213", asker()).version
+    assert directory.change_kod5("600100200", verified, "80416") is Change.CHANGED
+    assert directory.change_kod5("600100200", verified, "61940") is Change.STALE   # replayed
+    assert outcome(directory, "600100200", "80416") is Outcome.VERIFIED
+    assert directory.change_kod5("600100200", "0" * 24, "61940") is Change.STALE
+
+
+@pytest.mark.parametrize("msisdn", ["600200300", "600300400", "600400500", "699999999"])
+def test_only_an_active_code_can_be_changed(directory, msisdn):
+    """A temporary code (it must be activated), prepaid and unknown numbers: nothing changes,
+    whatever version is claimed."""
+    for version in (directory.current_version("600200300", "account"),
+                    directory.current_version("600100200", "account")):
+        assert directory.change_kod5(msisdn, version, "80416") is Change.NOT_ACTIVE
+    assert outcome(directory, "600200300", "55120") is Outcome.TEMPORARY
+    assert outcome(directory, "600100200", "48213") is Outcome.VERIFIED
+
+
+def test_an_activation_never_changes_an_active_code(directory):
+    version = directory.current_version("600100200", "account")
+    assert directory.activate_kod5("600100200", version, "80416") is Activation.NOT_TEMPORARY
+    assert outcome(directory, "600100200", "48213") is Outcome.VERIFIED
+
+
+def test_a_locked_account_is_not_changed(directory):
+    verified = directory.check_code("600100200", "48213", asker()).version
+    for n in range(3):
+        outcome(directory, "600100201", "11111", fresh(n))   # any number of the account
+    assert directory.change_kod5("600100200", verified, "80416") is Change.LOCKED
+    directory.unlock("600100200")
+    assert directory.change_kod5("600100200", verified, "80416") is Change.CHANGED
+
+
+def test_concurrent_changes_of_one_code_let_exactly_one_win(directory):
+    """Two conversations that verified the same code change it at once: the account row is
+    locked, so one change wins and the other finds its proof stale."""
+    verified = directory.check_code("600100200", "48213", asker()).version
+    codes = ["80416", "61940", "39275", "70158"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda c: directory.change_kod5("600100200", verified, c), codes))
+    assert sorted(r.value for r in results) == ["changed"] + ["stale"] * 3
+    winner = codes[results.index(Change.CHANGED)]
+    losers = [c for c in codes if c != winner]
+    # two failures at most: a third would lock the account (each success resets them)
+    for code in (losers[0], losers[1], winner, "48213", losers[2], winner):
+        expected = Outcome.VERIFIED if code == winner else Outcome.REJECTED
+        assert outcome(directory, "600100200", code, fresh(int(code))) is expected, code
 
 
 def test_concurrent_failures_are_all_counted(directory):

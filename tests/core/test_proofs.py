@@ -93,6 +93,20 @@ def test_a_temporary_proof_knows_the_typed_code_without_holding_it(sealer):
         seal(sealer, scope=TEMPORARY)
 
 
+def test_a_kod5_proof_may_carry_the_code_a_kod4_proof_never_does(sealer):
+    """A change of the account's Kod 5 refuses the code it starts from; a Kod 4 is never
+    changed, so its proof has no code to carry."""
+    token = seal(sealer, typed_code="48213")
+    proof = sealer.open(token, sender_id="web-abc", session=123.5, scopes=(ACCOUNT,))
+    assert sealer.is_proven_code(proof, "48213") and not sealer.is_proven_code(proof, "48214")
+    assert "48213" not in repr(jwt.decode(token, options={"verify_signature": False}))
+    other = sealer.open(seal(sealer, sender_id="web-other", typed_code="48213"),
+                        sender_id="web-other", session=123.5)
+    assert proof.typed != other.typed        # bound to the conversation, not a global hash
+    with pytest.raises(ValueError, match="Plus Kod 4"):
+        seal(sealer, scope=NUMBER, typed_code="7391")
+
+
 def test_the_proof_key_is_derived_from_the_pepper_not_the_pepper_itself(sealer):
     token = seal(sealer)
     with pytest.raises(jwt.InvalidSignatureError):
