@@ -27,29 +27,27 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
-from pluskod.core.codes import digits_of, weak_code_reason
+from actions.code_forms import MASK, session_started_at
+from actions.new_code import NewCodeSteps
+from pluskod.core.codes import digits_of
 from pluskod.core.directory import Activation, Outcome
 from pluskod.core.names import (
     ACTIVATION_PROOF_SLOT,
     CODE_SLOT,
     NEW_CODE_CONFIRMATION_SLOT,
     NEW_CODE_SEAL_SLOT,
-    NEW_CODE_SLOT,
     OUTCOME_SLOT,
     SECRET_SLOTS,
 )
 from pluskod.core.proofs import TEMPORARY, Proof
 
-#: purpose under which the first entry of the new code is sealed (see CodeHasher)
-SEAL_PURPOSE = "pending_kod5"
 #: what the form forgets when its proof no longer holds: it asks for the temporary code again
 START_OVER = {slot: None for slot in (*SECRET_SLOTS, NEW_CODE_SEAL_SLOT, ACTIVATION_PROOF_SLOT)}
 #: what the end of the form forgets: everything it collected
 ACTIVATION_SLOTS = (*START_OVER, OUTCOME_SLOT)
 
 
-class ValidateActivationForm(DirectoryFormValidation):
+class ValidateActivationForm(NewCodeSteps):
     """Validates ``activation_form``: ``phone_number``, ``plus_kod`` (the temporary Kod 5),
     ``new_plus_kod`` and ``new_plus_kod_confirmation``."""
 
@@ -82,36 +80,18 @@ class ValidateActivationForm(DirectoryFormValidation):
             return {CODE_SLOT: MASK, ACTIVATION_PROOF_SLOT: proof}
         return {CODE_SLOT: MASK, OUTCOME_SLOT: "already_active"}
 
-    def validate_new_plus_kod(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        proof = self._proof(tracker)
-        if proof is None:  # not proven in this conversation and session, or idle too long
-            return self._start_over(dispatcher)
-        code = digits_of(str(value) if value is not None else None)
-        reason = weak_code_reason(code, proof.msisdn)
-        if reason is None and self.sealer.is_proven_code(proof, code):
-            reason = "same_as_current"
-        if reason:
-            dispatcher.utter_message(response=f"utter_new_code_{reason}")
-            return {NEW_CODE_SLOT: None}
-        seal = self.directory.hasher.hash(SEAL_PURPOSE, f"{tracker.sender_id}:{proof.msisdn}",
-                                          code)
-        return {NEW_CODE_SLOT: MASK, NEW_CODE_SEAL_SLOT: seal,
-                ACTIVATION_PROOF_SLOT: self.sealer.renewed(proof, tracker.sender_id)}
+    # --- the new code (actions/new_code.py) ------------------------------------------------
+    def proof_of_old_code(self, tracker: Tracker) -> Optional[Proof]:
+        return self._proof(tracker)
 
-    def validate_new_plus_kod_confirmation(self, value: Any, dispatcher: CollectingDispatcher,
-                                           tracker: Tracker, domain: DomainDict
-                                           ) -> Dict[Text, Any]:
-        proof = self._proof(tracker)
-        if proof is None:
-            return self._start_over(dispatcher)
-        seal = tracker.get_slot(NEW_CODE_SEAL_SLOT)
-        code = digits_of(str(value) if value is not None else None)
-        if not (seal and len(code) == 5 and self.directory.hasher.verify(
-                seal, SEAL_PURPOSE, f"{tracker.sender_id}:{proof.msisdn}", code)):
-            dispatcher.utter_message(response="utter_new_code_mismatch")
-            return {NEW_CODE_SLOT: None, NEW_CODE_CONFIRMATION_SLOT: None,
-                    NEW_CODE_SEAL_SLOT: None}
+    def proof_lost(self, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        return self._start_over(dispatcher)   # not proven in this session, or idle too long
+
+    def renewed(self, proof: Proof, tracker: Tracker) -> Dict[Text, Any]:
+        return {ACTIVATION_PROOF_SLOT: self.sealer.renewed(proof, tracker.sender_id)}
+
+    def replace(self, proof: Proof, code: str, dispatcher: CollectingDispatcher,
+                tracker: Tracker) -> Dict[Text, Any]:
         outcome = self.directory.activate_kod5(proof.msisdn, proof.version, code)
         if outcome is Activation.STALE:  # the temporary code was set again meanwhile
             return self._start_over(dispatcher)

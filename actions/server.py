@@ -35,9 +35,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import server_guard
 from actions.activation import ActionFinishActivation, ValidateActivationForm
+from actions.change import ActionFinishChange, ValidateChangeCodeForm
 from actions.code_forms import ActionHelpAtPrompt, ActionLeaveForm
 from actions.faq import ActionAnswerChosenFaq, ActionSuggestFaq
-from actions.verification import ActionFinishVerification, ValidateVerificationForm
+from actions.typed_codes import ActionAnswerData, asking_actions
+from actions.verification import (
+    ActionFinishVerification,
+    ActionVerificationStatus,
+    ValidateVerificationForm,
+)
 from pluskod.core.directory import CustomerDirectory, directory_from_env, reason_of
 from pluskod.core.proofs import ProofSealer, idle_from_env
 from pluskod.core.secrets import SecretError
@@ -75,8 +81,13 @@ def actions_of(services: Services) -> List[Action]:
         ActionFinishVerification(services.directory, services.sealer),
         ValidateActivationForm(services.directory, services.sealer),
         ActionFinishActivation(),
+        ValidateChangeCodeForm(services.directory, services.sealer),
+        ActionFinishChange(services.directory, services.sealer),
+        ActionVerificationStatus(services.directory, services.sealer),
         ActionLeaveForm(),
         ActionHelpAtPrompt(),
+        ActionAnswerData(),
+        *asking_actions(),
     ]
 
 

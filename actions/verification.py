@@ -7,7 +7,11 @@ the directory.
 * The code is checked in the turn it is typed and never kept: the slot is replaced by a mask,
   and the redacting tracker store masks the message itself.
 * A right code leaves a sealed proof in ``verification_proof``: that, not any slot, is what
-  says the customer is verified, for which number and scope, until it expires.
+  says the customer is verified, for which number and scope, until it expires. A proof of a
+  Plus Kod 5 also holds that code as an argon2 hash, so that a change of the code can refuse
+  the same code again (:mod:`actions.change`).
+* While the proof holds, the customer is not asked again: the form ends at once and says so,
+  and ``action_verification_status`` answers "czy jestem zweryfikowany?".
 """
 
 from __future__ import annotations
@@ -20,11 +24,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
+from pluskod.core.codes import digits_of
 from pluskod.core.directory import CustomerDirectory, Outcome
 from pluskod.core.names import CODE_SLOT, OUTCOME_SLOT, VERIFICATION_PROOF_SLOT
+from pluskod.core.phones import phone_hint
 from pluskod.core.proofs import ACCOUNT, NUMBER, Proof, ProofSealer
 
-__all__ = ["ValidateVerificationForm", "ActionFinishVerification", "verified_proof"]
+__all__ = ["ValidateVerificationForm", "ActionFinishVerification", "ActionVerificationStatus",
+           "verified_proof"]
 
 
 def verified_proof(tracker: Tracker, directory: CustomerDirectory,
@@ -47,6 +54,15 @@ class ValidateVerificationForm(DirectoryFormValidation):
     def name(self) -> Text:
         return "validate_verification_form"
 
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        """Nothing to ask when the form starts while a verification holds (the finishing
+        action says so); mid-form, what the form asks is the base class's."""
+        starting = tracker.get_slot("requested_slot") is None
+        if starting and verified_proof(tracker, self.directory, self.sealer) is not None:
+            return []
+        return await super().required_slots(domain_slots, dispatcher, tracker, domain)
+
     def validate_plus_kod(self, value: Any, dispatcher: CollectingDispatcher,
                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         result, failed = self.check_typed_code(value, (4, 5), "utter_plus_kod_format",
@@ -55,16 +71,28 @@ class ValidateVerificationForm(DirectoryFormValidation):
             return failed
         if result.outcome is Outcome.TEMPORARY:
             return {CODE_SLOT: MASK, OUTCOME_SLOT: "temporary"}
+        typed = digits_of(str(value)) if result.scope == ACCOUNT else None
         proof = self.sealer.seal(sender_id=tracker.sender_id, session=session_started_at(tracker),
                                  msisdn=result.msisdn, scope=result.scope,
-                                 version=result.version)
+                                 version=result.version, typed_code=typed)
         return {CODE_SLOT: MASK, VERIFICATION_PROOF_SLOT: proof, OUTCOME_SLOT: "verified"}
+
+
+#: what being verified with each scope is called in the answers, and its next steps
+VERIFIED = {ACCOUNT: "utter_verified_kod5", NUMBER: "utter_verified_kod4"}
+STILL_VERIFIED = {ACCOUNT: "utter_still_verified_kod5", NUMBER: "utter_still_verified_kod4"}
+
+
+def say_verified(dispatcher: CollectingDispatcher, responses: Dict[Text, Text],
+                 proof: Proof) -> None:
+    dispatcher.utter_message(response=responses[proof.scope], number=phone_hint(proof.msisdn))
 
 
 class ActionFinishVerification(Action):
     """Says what the outcome means and what the customer may do now; forgets the code.
 
-    "Verified" is said only when the proof holds (not because a slot says so)."""
+    "Verified" is said only when the proof holds (not because a slot says so); a form that
+    ended at once because a verification still holds says that, with the same next steps."""
 
     MESSAGES = {
         "temporary": "utter_code_temporary",
@@ -72,7 +100,6 @@ class ActionFinishVerification(Action):
         "too_many_failures": "utter_too_many_failures",
         "client_blocked": "utter_client_blocked",
     }
-    VERIFIED = {ACCOUNT: "utter_verified_kod5", NUMBER: "utter_verified_kod4"}
 
     def __init__(self, directory: CustomerDirectory, sealer: ProofSealer) -> None:
         self.directory, self.sealer = directory, sealer
@@ -83,10 +110,31 @@ class ActionFinishVerification(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
         outcome = tracker.get_slot(OUTCOME_SLOT)
-        response = self.MESSAGES.get(outcome)
-        if outcome == "verified":
+        if outcome in (None, "verified"):
             proof = verified_proof(tracker, self.directory, self.sealer)
-            response = self.VERIFIED[proof.scope] if proof else None
-        if response:
-            dispatcher.utter_message(response=response)
+            if proof is not None:
+                say_verified(dispatcher, VERIFIED if outcome else STILL_VERIFIED, proof)
+        elif outcome in self.MESSAGES:
+            dispatcher.utter_message(response=self.MESSAGES[outcome])
         return [SlotSet(CODE_SLOT, None), SlotSet(OUTCOME_SLOT, None)]
+
+
+class ActionVerificationStatus(Action):
+    """Answers "czy jestem zweryfikowany?": yes, with the scope and the number's hint, while the
+    proof holds; otherwise no, with the way to verify. Reading the status is no use of the
+    verification: it does not renew the proof."""
+
+    def __init__(self, directory: CustomerDirectory, sealer: ProofSealer) -> None:
+        self.directory, self.sealer = directory, sealer
+
+    def name(self) -> Text:
+        return "action_verification_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        proof = verified_proof(tracker, self.directory, self.sealer)
+        if proof is None:
+            dispatcher.utter_message(response="utter_not_verified")
+        else:
+            say_verified(dispatcher, STILL_VERIFIED, proof)
+        return []

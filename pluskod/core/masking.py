@@ -120,6 +120,16 @@ def mask_text(text: str) -> str:
     return "".join(pieces)
 
 
+def holds_a_code(text: str) -> bool:
+    """Whether :func:`mask_text` would mask something in ``text``: a run that may be a code
+    (a phone number alone is not one)."""
+    if not text or not _may_hold_a_number(text):
+        return False
+    text = ascii_digits(text)
+    return any(_betrays_a_code(_with_sign(text, start, end), digits, words)
+               for start, end, digits, words in _runs(text))
+
+
 def mask_secret_answer(text: str) -> str:
     """What is stored of an answer to a code prompt: :data:`MASK`, whatever it says - a code
     can be spelled in more ways than any rule knows (words of any language, glued together),

@@ -80,6 +80,7 @@ def answer_ranking(response_selector: Optional[Mapping[str, Any]],
 BUTTON_COMMANDS: Mapping[str, Tuple[str, ...]] = {
     "verify_code": (),
     "activate_code": (),
+    "change_kod5": (),
     HANDOFF_INTENT: (),
     "affirm": (),
     "deny": (),
@@ -144,6 +145,7 @@ OUTCOME_SLOT = "verification_outcome"
 
 VERIFICATION_FORM = "verification_form"
 ACTIVATION_FORM = "activation_form"
+CHANGE_FORM = "change_code_form"
 
 # --- offers --------------------------------------------------------------------------------------
 OFFER_ENTITY = "offer_type"

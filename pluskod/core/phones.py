@@ -53,3 +53,9 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
 def format_phone(number: str) -> str:
     """``600100200`` -> ``600 100 200`` (how the assistant repeats a number back)."""
     return f"{number[:3]} {number[3:6]} {number[6:]}"
+
+
+def phone_hint(number: str) -> str:
+    """``600100200`` -> ``*** *** 200``: enough for a customer to tell which of their numbers
+    is meant, without repeating a whole number in a message."""
+    return f"*** *** {number[6:]}"

@@ -22,8 +22,9 @@ def test_every_response_renders_without_errors_and_with_real_payloads(domain, ca
     tracker = DialogueStateTracker("render", domain.slots)
     with caplog.at_level(logging.WARNING), structlog.testing.capture_logs() as events:
         for name in domain.responses:
-            message = asyncio.run(nlg.generate(name, tracker, "rest"))
-            assert message["text"], name
+            # the only template variable: the number's hint the verification actions pass
+            message = asyncio.run(nlg.generate(name, tracker, "rest", number="*** *** 200"))
+            assert message["text"] and "{" not in message["text"], name
             for button in message.get("buttons") or []:
                 assert "{{" not in button["payload"], (name, button)
                 if button["payload"].startswith("/choose_faq"):

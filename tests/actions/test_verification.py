@@ -6,7 +6,11 @@ from datetime import timedelta
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.verification import ActionFinishVerification, ValidateVerificationForm
+from actions.verification import (
+    ActionFinishVerification,
+    ActionVerificationStatus,
+    ValidateVerificationForm,
+)
 from pluskod.core.demo import seed_demo
 from pluskod.core.directory import CustomerDirectory
 from pluskod.core.lockout import Limit, LockoutPolicy
@@ -203,3 +207,56 @@ def test_finish_says_what_the_other_outcomes_mean(directory, sealer, outcome, re
     said, events = finish(directory, sealer, verification_outcome=outcome)
     assert said == ([response] if response else [])
     assert {e["name"] for e in events} == {"plus_kod", "verification_outcome"}
+
+
+def status(directory, sealer, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionVerificationStatus(directory, sealer).run(dispatcher, tracker_, {}))
+    return [(m["response"], m.get("number")) for m in dispatcher.messages], events
+
+
+@pytest.mark.parametrize("number, kod, scope, typed", [
+    ("600100201", "48213", ACCOUNT, True), ("600100201", "2846", NUMBER, False)])
+def test_only_a_kod5_proof_holds_the_code_for_a_later_change(form, sealer, number, kod, scope,
+                                                             typed):
+    proof = sealer.open(code(form, kod, number)[0]["verification_proof"],
+                        sender_id="conversation-1", session=SESSION)
+    assert proof.scope == scope and sealer.is_proven_code(proof, kod) is typed
+
+
+def test_the_verified_message_names_the_number_by_its_last_digits(form, directory, sealer):
+    proof = code(form, "2846", "600100201")[0]["verification_proof"]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFinishVerification(directory, sealer).run(
+        dispatcher, tracker(verification_outcome="verified", verification_proof=proof), {}))
+    assert [(m["response"], m["number"]) for m in dispatcher.messages] == [
+        ("utter_verified_kod4", "*** *** 201")]
+
+
+def test_a_verified_customer_is_not_asked_again(form, directory, sealer):
+    proof = code(form, "48213")[0]["verification_proof"]
+    starting = form_tracker("verification_form", requested_slot=None, verification_proof=proof)
+    slots = asyncio.run(form.required_slots(["phone_number", "plus_kod"], CollectingDispatcher(),
+                                            starting, {}))
+    assert slots == []
+    assert finish(directory, sealer, verification_proof=proof)[0] == ["utter_still_verified_kod5"]
+    for void in (None, "forged"):       # no proof, or a forged one: asked as anyone
+        starting = form_tracker("verification_form", requested_slot=None, verification_proof=void)
+        assert asyncio.run(form.required_slots(["phone_number", "plus_kod"],
+                                               CollectingDispatcher(), starting, {})) == [
+            "phone_number", "plus_kod"]
+
+
+def test_the_status_is_yes_with_scope_and_number_only_while_the_proof_holds(form, directory,
+                                                                             sealer):
+    proof = code(form, "48213")[0]["verification_proof"]
+    assert status(directory, sealer, tracker(verification_proof=proof)) == (
+        [("utter_still_verified_kod5", "*** *** 200")], [])      # no renewal: no events
+    other = form_tracker("verification_form", sender="someone-else", verification_proof=proof)
+    for void in (tracker(), tracker(verification_proof="forged"), other,
+                 form_tracker("verification_form", session=SESSION + 1,
+                              verification_proof=proof)):
+        assert status(directory, sealer, void) == ([("utter_not_verified", None)], [])
+    directory.import_records([("A", "61940", "active")], [])          # the code changed
+    assert status(directory, sealer, tracker(verification_proof=proof))[0] == [
+        ("utter_not_verified", None)]

@@ -6,7 +6,14 @@ import textwrap
 
 import pytest
 
-from pluskod.core.masking import MASK, SECRET_MASK, mask_log_text, mask_secret_answer, mask_text
+from pluskod.core.masking import (
+    MASK,
+    SECRET_MASK,
+    holds_a_code,
+    mask_log_text,
+    mask_secret_answer,
+    mask_text,
+)
 
 #: every spelling of a demo code a customer (or an attacker) might type
 CODE_SPELLINGS = [
@@ -107,3 +114,15 @@ def test_a_debug_run_writes_no_code(root, tmp_path):
     assert "Traceback" in written and "127.0.0.1:5055" in written
     for code in ("48 213", "48213", "55120", "7391", "2846", "1357", "1.3.5.7", "\\uff14"):
         assert code not in written, f"{code} was logged:\n{written}"
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("48213", True), ("48 213", True), ("mój kod to 4 8 2 1 3, dobry?", True),
+    ("cztery osiem dwa jeden trzy", True), ("７３９１", True), ("48\u200b213", True),
+    ("600 100 200", False), ("+48 600 100 200", False), ("mam 2 numery", False),
+    ("Plus Kod 5", False), ("", False), ("jak aktywować kod?", False),
+    ("600100200 48213", True),
+])
+def test_holds_a_code_is_true_exactly_when_something_would_be_masked(text, holds):
+    assert holds_a_code(text) is holds
+    assert (MASK in mask_text(text)) is holds

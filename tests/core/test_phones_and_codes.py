@@ -1,7 +1,7 @@
 import pytest
 
 from pluskod.core.codes import digits_of, is_trivial, weak_code_reason
-from pluskod.core.phones import ascii_digits, format_phone, parse_phone
+from pluskod.core.phones import ascii_digits, format_phone, parse_phone, phone_hint
 
 
 @pytest.mark.parametrize("text", [
@@ -20,6 +20,11 @@ def test_every_accepted_phone_spelling_parses(text):
 def test_anything_else_is_not_a_phone_number(text):
     """Two codes typed together make nine digits, but not in a phone number's groups."""
     assert parse_phone(text) is None
+
+
+def test_a_phone_hint_shows_only_the_last_three_digits():
+    assert phone_hint("600100200") == "*** *** 200"
+    assert phone_hint(parse_phone("+48 601-102-601")) == "*** *** 601"
 
 
 def test_format_phone():

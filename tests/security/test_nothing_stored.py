@@ -20,7 +20,7 @@ from tools.serve import running
 pytestmark = pytest.mark.slow
 
 #: the demo codes, the new code of the activation, and the wrong guesses typed
-CODES = ("48213", "7391", "2846", "55120", "1357", "80416", "31894", "9217")
+CODES = ("48213", "7391", "2846", "55120", "1357", "80416", "31894", "9217", "61940")
 WORDS = ("cztery osiem dwa jeden trzy", "siedem trzy dziewiec jeden",
          "piecdziesiat piec tysiecy sto dwadziescia")
 
@@ -44,6 +44,10 @@ CONVERSATIONS = [
     # the activation: temporary code, new code twice in two spellings, then the new code
     ["chcę aktywować kod", "600 200 300", "55 120", "80 416", "80-416"],
     ["chcę się zweryfikować", "600 200 300", "8 0 4 1 6"],
+    # a code with the request and with the number, then the change of an active Kod 5, in
+    # two spellings (last: it changes the demo code the conversations above use)
+    ["zweryfikuj mnie, kod 48213", "600 100 200 i kod 48213", "48213", "/change_kod5",
+     "61 940", "6-1-9-4-0"],
 ]
 
 
@@ -116,6 +120,8 @@ def test_the_conversations_really_ran(written):
         assert VERIFIED_KOD4 in said[(channel, "2 8 4 6")]
         assert "jest aktywny" in said[(channel, "80-416")]
         assert VERIFIED_KOD5 in said[(channel, "8 0 4 1 6")]
+        assert "nie użyłem" in said[(channel, "600 100 200 i kod 48213")]
+        assert "Plus Kod 5 jest aktywny dla całego konta" in said[(channel, "6-1-9-4-0")]
     assert {"tracker.db", "events.db", "rasa.log", "actions.log", "directory.db"} <= set(sources)
     assert b"processor.message.parse" in sources["rasa.log"]            # DEBUG ran
     assert b"600100200" in sources["tracker.db"] and b"600100200" in sources["events.db"]
