@@ -27,6 +27,7 @@ from pluskod.core.directory import Asker, CustomerDirectory, Outcome
 from pluskod.core.masking import MASK  # what a slot holds once its code was checked
 from pluskod.core.names import (
     ACTIVATION_PROOF_SLOT,
+    CHANGE_PROOF_SLOT,
     CODE_SLOT,
     NEW_CODE_CONFIRMATION_SLOT,
     NEW_CODE_SEAL_SLOT,
@@ -111,8 +112,7 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
             return {PHONE_SLOT: number, OFFER_ENTITY: offer, OUTCOME_SLOT: "prepaid"}
         return {PHONE_SLOT: number}
 
-    @staticmethod
-    def number_of(tracker: Tracker) -> Optional[str]:
+    def number_of(self, tracker: Tracker) -> Optional[str]:
         """The number this form checks codes for, as the phone step stored it (``None`` when
         no number was given in this form)."""
         return parse_phone(tracker.get_slot(PHONE_SLOT))
@@ -129,6 +129,9 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
         if number is None:  # no number was given in this form: ask for it first
             return None, {CODE_SLOT: None, PHONE_SLOT: None}
         code = digits_of(str(value) if value is not None else None)
+        if not code:   # a button or a request, not a mistyped code
+            dispatcher.utter_message(response="utter_code_expected")
+            return None, {CODE_SLOT: None}
         if len(code) not in lengths:
             dispatcher.utter_message(response=format_response)
             return None, {CODE_SLOT: None}
@@ -147,7 +150,7 @@ class DirectoryFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
 #: activation asks for the number again instead of reusing one silently. A proof of a code
 #: already verified is kept (it stays bound to its own number).
 FORGOTTEN_ON_LEAVING = (PHONE_SLOT, *SECRET_SLOTS, NEW_CODE_SEAL_SLOT, ACTIVATION_PROOF_SLOT,
-                        OUTCOME_SLOT)
+                        CHANGE_PROOF_SLOT, OUTCOME_SLOT)
 
 
 class ActionLeaveForm(Action):

@@ -2,7 +2,8 @@
 change (from the active code of a verified customer).
 
 The same rules hold for both: the new code is typed twice; a weak code is refused with the
-reason (:func:`pluskod.core.codes.weak_code_reason`); a code equal to the one it replaces is
+reason (:func:`pluskod.core.codes.weak_code_reason`, against every number of the account); a
+code equal to the one it replaces is
 refused, told apart through the sealed proof (which holds that code only as an argon2 hash), so
 nothing stored in the directory is compared and the step is no oracle. The first entry survives
 only as a salted, peppered argon2 hash (``new_plus_kod_seal``) to compare the confirmation with;
@@ -64,8 +65,10 @@ class NewCodeSteps(DirectoryFormValidation, metaclass=abc.ABCMeta):
         if proof is None:
             return self.proof_lost(dispatcher)
         code = digits_of(str(value) if value is not None else None)
-        reason = weak_code_reason(code, proof.msisdn)
+        reason = weak_code_reason(code, self.directory.numbers_on_account(proof.msisdn))
         response = f"utter_new_code_{reason}" if reason else None
+        if not code:   # a button or a request, not a mistyped code
+            response = "utter_code_expected"
         if response is None and self.sealer.is_proven_code(proof, code):
             response = self.SAME_AS_OLD
         if response:
@@ -82,6 +85,9 @@ class NewCodeSteps(DirectoryFormValidation, metaclass=abc.ABCMeta):
             return self.proof_lost(dispatcher)
         seal = tracker.get_slot(NEW_CODE_SEAL_SLOT)
         code = digits_of(str(value) if value is not None else None)
+        if not code:
+            dispatcher.utter_message(response="utter_code_expected")
+            return {NEW_CODE_CONFIRMATION_SLOT: None}
         if not (seal and len(code) == 5 and self.directory.hasher.verify(
                 seal, SEAL_PURPOSE, self._pending(tracker, proof), code)):
             dispatcher.utter_message(response="utter_new_code_mismatch")

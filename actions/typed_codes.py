@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from pluskod.core.masking import holds_a_code
+from pluskod.core.masking import code_runs
 from pluskod.core.names import ACTIVATION_FORM, CODE_SLOT, PHONE_SLOT, SECRET_SLOTS
 
 
@@ -34,10 +34,21 @@ def prompt_of_latest_message(tracker: Tracker) -> Optional[Text]:
     return prompt
 
 
+#: digits of a run that, typed at the number prompt, is a mistyped phone number rather than a
+#: code (a code has 4 or 5; a number with a code glued to it, 13 or more)
+MISTYPED_NUMBER = range(6, 13)
+
+
 def code_typed_unasked(tracker: Tracker) -> bool:
     """Whether the latest message may hold a code although no code prompt asked for one."""
     text = (tracker.latest_message or {}).get("text") or ""
-    return prompt_of_latest_message(tracker) not in SECRET_SLOTS and holds_a_code(text)
+    prompt = prompt_of_latest_message(tracker)
+    if prompt in SECRET_SLOTS:
+        return False
+    runs = code_runs(text)
+    if prompt == PHONE_SLOT:
+        return any(words or digits not in MISTYPED_NUMBER for digits, words in runs)
+    return bool(runs)
 
 
 class ActionAnswerData(Action):

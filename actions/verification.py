@@ -7,11 +7,11 @@ the directory.
 * The code is checked in the turn it is typed and never kept: the slot is replaced by a mask,
   and the redacting tracker store masks the message itself.
 * A right code leaves a sealed proof in ``verification_proof``: that, not any slot, is what
-  says the customer is verified, for which number and scope, until it expires. A proof of a
-  Plus Kod 5 also holds that code as an argon2 hash, so that a change of the code can refuse
-  the same code again (:mod:`actions.change`).
-* While the proof holds, the customer is not asked again: the form ends at once and says so,
-  and ``action_verification_status`` answers "czy jestem zweryfikowany?".
+  says the customer is verified, for which number and scope, until it expires. It holds no
+  trace of the code itself.
+* While a Plus Kod 5 proof holds, the customer is not asked again (unless they give another
+  number): the form ends at once and says so. ``action_verification_status`` answers "czy
+  jestem zweryfikowany?" for either scope.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
-from pluskod.core.codes import digits_of
+from actions.typed_codes import code_typed_unasked
 from pluskod.core.directory import CustomerDirectory, Outcome
 from pluskod.core.names import CODE_SLOT, OUTCOME_SLOT, VERIFICATION_PROOF_SLOT
 from pluskod.core.phones import phone_hint
@@ -56,11 +56,16 @@ class ValidateVerificationForm(DirectoryFormValidation):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        """Nothing to ask when the form starts while a verification holds (the finishing
-        action says so); mid-form, what the form asks is the base class's."""
+        """Nothing to ask when the form starts while a Plus Kod 5 verification holds for the
+        number in question (the finishing action says so). A Plus Kod 4 verification does not
+        stop a new one (for Kod 5, or another number), nor does another number given with the
+        request. Mid-form, what the form asks is the base class's."""
         starting = tracker.get_slot("requested_slot") is None
-        if starting and verified_proof(tracker, self.directory, self.sealer) is not None:
-            return []
+        if starting:
+            proof = verified_proof(tracker, self.directory, self.sealer)
+            if proof is not None and proof.scope == ACCOUNT and \
+                    self.number_of(tracker) in (None, proof.msisdn):
+                return []
         return await super().required_slots(domain_slots, dispatcher, tracker, domain)
 
     def validate_plus_kod(self, value: Any, dispatcher: CollectingDispatcher,
@@ -71,10 +76,9 @@ class ValidateVerificationForm(DirectoryFormValidation):
             return failed
         if result.outcome is Outcome.TEMPORARY:
             return {CODE_SLOT: MASK, OUTCOME_SLOT: "temporary"}
-        typed = digits_of(str(value)) if result.scope == ACCOUNT else None
         proof = self.sealer.seal(sender_id=tracker.sender_id, session=session_started_at(tracker),
                                  msisdn=result.msisdn, scope=result.scope,
-                                 version=result.version, typed_code=typed)
+                                 version=result.version)
         return {CODE_SLOT: MASK, VERIFICATION_PROOF_SLOT: proof, OUTCOME_SLOT: "verified"}
 
 
@@ -86,6 +90,13 @@ STILL_VERIFIED = {ACCOUNT: "utter_still_verified_kod5", NUMBER: "utter_still_ver
 def say_verified(dispatcher: CollectingDispatcher, responses: Dict[Text, Text],
                  proof: Proof) -> None:
     dispatcher.utter_message(response=responses[proof.scope], number=phone_hint(proof.msisdn))
+
+
+def tell_of_unused_code(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answered without a code prompt, a message holding a code says so first: "czy jestem
+    zweryfikowany? kod 48213" - the code was not used (:mod:`actions.typed_codes`)."""
+    if code_typed_unasked(tracker):
+        dispatcher.utter_message(response="utter_code_not_used")
 
 
 class ActionFinishVerification(Action):
@@ -112,6 +123,8 @@ class ActionFinishVerification(Action):
         outcome = tracker.get_slot(OUTCOME_SLOT)
         if outcome in (None, "verified"):
             proof = verified_proof(tracker, self.directory, self.sealer)
+            if proof is not None and outcome is None:   # the form did not ask: say why
+                tell_of_unused_code(dispatcher, tracker)
             if proof is not None:
                 say_verified(dispatcher, VERIFIED if outcome else STILL_VERIFIED, proof)
         elif outcome in self.MESSAGES:
@@ -132,6 +145,7 @@ class ActionVerificationStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
+        tell_of_unused_code(dispatcher, tracker)
         proof = verified_proof(tracker, self.directory, self.sealer)
         if proof is None:
             dispatcher.utter_message(response="utter_not_verified")

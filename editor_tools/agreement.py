@@ -131,7 +131,7 @@ def _check_domain(root: Path, problems: _Problems) -> None:
         if required[:2] != [names.PHONE_SLOT, names.CODE_SLOT]:
             problems.add(name, f"the form {form!r} must ask for {names.PHONE_SLOT!r}, then "
                                f"{names.CODE_SLOT!r} first", "forms:", f"  {form}:")
-    # the change asks for the new code only: the number is the verification proof's
+    # the change asks for the current code and the new one: the number is the proof's
     change = forms.get(names.CHANGE_FORM)
     if change is None:
         problems.add(name, f"the form {names.CHANGE_FORM!r} is missing under 'forms:'",
@@ -139,10 +139,12 @@ def _check_domain(root: Path, problems: _Problems) -> None:
     elif not isinstance(change, dict):
         problems.shape(name, change, dict, f"the form {names.CHANGE_FORM!r}", "forms:",
                        f"  {names.CHANGE_FORM}:")
-    elif change.get("required_slots") != [names.NEW_CODE_SLOT, names.NEW_CODE_CONFIRMATION_SLOT]:
+    elif change.get("required_slots") != [names.CODE_SLOT, names.NEW_CODE_SLOT,
+                                          names.NEW_CODE_CONFIRMATION_SLOT]:
         problems.add(name, f"the form {names.CHANGE_FORM!r} must ask for exactly "
-                           f"{names.NEW_CODE_SLOT!r}, then {names.NEW_CODE_CONFIRMATION_SLOT!r}",
-                     "forms:", f"  {names.CHANGE_FORM}:")
+                           f"{names.CODE_SLOT!r}, {names.NEW_CODE_SLOT!r}, then "
+                           f"{names.NEW_CODE_CONFIRMATION_SLOT!r}", "forms:",
+                     f"  {names.CHANGE_FORM}:")
     responses = problems.shape(name, domain.get("responses"), dict, "'responses'",
                                "responses:")
     if names.PREPAID_REFUSAL not in responses:

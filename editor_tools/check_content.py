@@ -38,7 +38,7 @@ MIN_EXAMPLES = 25
 #: sentences the model is measured on: never training examples
 TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/heldout2.yml", "tests/nlu/dev.yml",
              "tests/nlu/dev2.yml", "tests/nlu/dev3.yml", "tests/nlu/dev4.yml",
-             "tests/nlu/dev5.yml", "tests/nlu/dev6.yml")
+             "tests/nlu/dev5.yml", "tests/nlu/dev6.yml", "tests/nlu/dev7.yml")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from typing import Optional
+from typing import Iterable, Optional
 
 from pluskod.core.phones import ascii_digits
 
@@ -23,8 +23,11 @@ def is_trivial(code: str) -> bool:
     return len(set(code)) == 1 or steps in ({1}, {-1})
 
 
-def weak_code_reason(code: str, phone: str, current: Optional[str] = None) -> Optional[str]:
+def weak_code_reason(code: str, phones: Iterable[str],
+                     current: Optional[str] = None) -> Optional[str]:
     """Why a new Plus Kod 5 is refused, as a key for a Polish message, or ``None`` if fine.
+    ``phones``: the numbers of the account (a Plus Kod 5 is the whole account's), none of
+    which the code may be a part of.
 
     ``current`` is compared only when given (tests and operators' tools); the activation
     compares with the temporary code through its sealed proof instead, never with a stored
@@ -37,6 +40,6 @@ def weak_code_reason(code: str, phone: str, current: Optional[str] = None) -> Op
         return "repeated_digit"
     if is_trivial(code):
         return "sequence"
-    if code in phone:
+    if any(code in phone for phone in phones):
         return "part_of_phone_number"
     return None

@@ -227,6 +227,17 @@ class CustomerDirectory:
             return Verification(outcome, scope=scope, version=self.hasher.version(stored))
         return self._record_failures(session, rows, limits, now)
 
+    def numbers_on_account(self, msisdn: str) -> Tuple[str, ...]:
+        """Every number of ``msisdn``'s account (``msisdn`` alone when it has none, or is
+        unknown): what a new Plus Kod 5 may not be a part of. Compares nothing typed."""
+        with self._sessions() as session:
+            number = session.get(Number, msisdn)
+            if number is None or not number.account_id:
+                return (msisdn,)
+            rows = session.execute(select(Number.msisdn).where(
+                Number.account_id == number.account_id).order_by(Number.msisdn)).scalars()
+            return tuple(rows)
+
     def current_version(self, msisdn: str, scope: str) -> Optional[str]:
         """The version of the code a proof of ``scope`` for ``msisdn`` was bound to, if that
         code still exists (``None`` otherwise). Compares nothing a customer typed."""

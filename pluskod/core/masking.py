@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Callable, Iterable, Set
+from typing import Callable, Iterable, List, Set, Tuple
 
 from pluskod.core.conversation_ids import NONCE_CHARS, SIGNATURE_CHARS
 from pluskod.core.folding import fold
@@ -120,14 +120,19 @@ def mask_text(text: str) -> str:
     return "".join(pieces)
 
 
-def holds_a_code(text: str) -> bool:
-    """Whether :func:`mask_text` would mask something in ``text``: a run that may be a code
-    (a phone number alone is not one)."""
+def code_runs(text: str) -> List[Tuple[int, int]]:
+    """``(digits, numeral words)`` of each run :func:`mask_text` would mask in ``text``: what
+    may be a code (a phone number alone is not one)."""
     if not text or not _may_hold_a_number(text):
-        return False
+        return []
     text = ascii_digits(text)
-    return any(_betrays_a_code(_with_sign(text, start, end), digits, words)
-               for start, end, digits, words in _runs(text))
+    return [(digits, words) for start, end, digits, words in _runs(text)
+            if _betrays_a_code(_with_sign(text, start, end), digits, words)]
+
+
+def holds_a_code(text: str) -> bool:
+    """Whether :func:`mask_text` would mask something in ``text``."""
+    return bool(code_runs(text))
 
 
 def mask_secret_answer(text: str) -> str:

@@ -138,8 +138,10 @@ SECRET_SLOTS = (CODE_SLOT, NEW_CODE_SLOT, NEW_CODE_CONFIRMATION_SLOT)
 NEW_CODE_SEAL_SLOT = "new_plus_kod_seal"
 VERIFICATION_PROOF_SLOT = "verification_proof"
 ACTIVATION_PROOF_SLOT = "activation_proof"
+CHANGE_PROOF_SLOT = "change_proof"
 #: slots only the actions write (``custom`` mappings): sealed values stored as written
-SEALED_SLOTS = (NEW_CODE_SEAL_SLOT, VERIFICATION_PROOF_SLOT, ACTIVATION_PROOF_SLOT)
+SEALED_SLOTS = (NEW_CODE_SEAL_SLOT, VERIFICATION_PROOF_SLOT, ACTIVATION_PROOF_SLOT,
+                CHANGE_PROOF_SLOT)
 #: how a form that checks codes ended (written only by actions)
 OUTCOME_SLOT = "verification_outcome"
 

@@ -9,16 +9,17 @@ cannot make one. It is bound to
 * the **conversation** (a keyed digest of its sender id) and its **session** (the start of the
   current session): copied into another conversation, or kept into a new session, it is void;
 * the **number** and the **scope** it proves (``account`` for a Plus Kod 5, ``number`` for a
-  Plus Kod 4, ``temporary`` for the temporary Kod 5 of a first invoice);
+  Plus Kod 4, ``temporary`` for the temporary Kod 5 of a first invoice, ``change`` for an
+  active Kod 5 typed again to change it); a proof of one scope never stands for another;
 * the **version** of the code it proved (:meth:`pluskod.core.hashing.CodeHasher.version`):
   once that code is set again, the proof is void;
 * a **deadline**: it expires after :attr:`ProofSealer.idle` of inactivity, and each use
   renews it (:meth:`ProofSealer.renewed`).
 
-A proof of a Plus Kod 5 (temporary or active) also carries an argon2id hash of the code as typed
-(peppered and bound to the conversation and number), so that a new code can be told apart from
-the one it replaces without comparing anything with the stored code. A proof of a Plus Kod 4
-carries none: that code is never changed here.
+A proof of a code about to be replaced (``temporary``, ``change``) also carries an argon2id hash
+of the code as typed (peppered and bound to the conversation and number), so that the new code
+can be told apart from it without comparing anything with the stored code. Verification proofs
+carry none: they live for the whole conversation, and hold no trace of the code.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ def idle_from_env(environ: Mapping[str, str]) -> timedelta:
     minutes = DEFAULT_IDLE.total_seconds() / 60
     return timedelta(minutes=positive_number(environ, IDLE_ENV, minutes))
 
-ACCOUNT, NUMBER, TEMPORARY = "account", "number", "temporary"
-SCOPES = (ACCOUNT, NUMBER, TEMPORARY)
+ACCOUNT, NUMBER, TEMPORARY, CHANGE = "account", "number", "temporary", "change"
+SCOPES = (ACCOUNT, NUMBER, TEMPORARY, CHANGE)
+#: scopes whose proof carries the code as typed: the code a new Plus Kod 5 will replace
+REPLACED = (TEMPORARY, CHANGE)
 _ALGORITHM = "HS256"
 _PROVEN_CODE = "proven temporary code"
 
@@ -82,11 +85,10 @@ class ProofSealer:
         conversation = self._conversation(sender_id)
         claims = {"n": msisdn, "sc": scope, "v": version, "c": conversation, "s": session,
                   "exp": self.clock() + self.idle.total_seconds()}
-        if scope == TEMPORARY and typed_code is None:
-            raise ValueError("a proof of a temporary code carries the code as typed")
+        if (scope in REPLACED) != (typed_code is not None):
+            raise ValueError(f"a proof carries the code as typed exactly when its scope is one "
+                             f"of {REPLACED} (the code a new one replaces)")
         if typed_code is not None:
-            if scope == NUMBER:
-                raise ValueError("a Plus Kod 4 is never changed here: its proof carries no code")
             claims["t"] = self.hasher.hash(_PROVEN_CODE, f"{conversation}:{msisdn}", typed_code)
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 

@@ -95,7 +95,7 @@ def test_wrong_temporary_codes_lock_the_account(form):
 
 
 @pytest.mark.parametrize("code, reason", [
-    ("1234", "not_five_digits"), ("123456", "not_five_digits"), ("abcde", "not_five_digits"),
+    ("1234", "not_five_digits"), ("123456", "not_five_digits"),
     ("55120", "same_as_current"), ("55 120", "same_as_current"), ("77777", "repeated_digit"),
     ("34567", "sequence"), ("98765", "sequence"), ("00300", "part_of_phone_number"),
     ("60020", "part_of_phone_number"),
@@ -103,6 +103,15 @@ def test_wrong_temporary_codes_lock_the_account(form):
 def test_each_weak_new_code_is_refused_with_its_reason(form, code, reason):
     assert new_code(form, code, proven(form)) == ({"new_plus_kod": None},
                                                   [f"utter_new_code_{reason}"])
+
+
+@pytest.mark.parametrize("text", ["abcde", "/activate_code", "nie wiem jaki"])
+def test_no_digit_at_all_is_told_a_code_is_awaited(form, text):
+    slots = proven(form)
+    assert new_code(form, text, slots) == ({"new_plus_kod": None}, ["utter_code_expected"])
+    first, _ = new_code(form, "80416", slots)
+    assert validate(form, "new_plus_kod_confirmation", text, **{**slots, **first}) == (
+        {"new_plus_kod_confirmation": None}, ["utter_code_expected"])   # the first one kept
 
 
 def test_the_new_code_step_compares_nothing_stored(form, directory):
@@ -147,6 +156,18 @@ def test_a_proof_from_another_conversation_or_session_is_void(form, directory):
     moved = form_tracker("activation_form", sender="attacker", **{**slots, **first})
     assert validate(form, "new_plus_kod_confirmation", "80416", moved)[0] == START_OVER
     assert check(directory, "600200300", "55120") is Outcome.TEMPORARY
+
+
+def test_a_proof_of_another_scope_is_no_activation_proof(form, directory, sealer):
+    """A change's proof (the active code typed again) or a verification's, put in the
+    activation's slot, proves no temporary code."""
+    for scope, typed in (("change", "48213"), ("account", None)):
+        token = sealer.seal(sender_id="conversation-1", session=SESSION, msisdn="600200300",
+                            scope=scope, version=directory.current_version("600200300",
+                                                                           "account"),
+                            typed_code=typed)
+        slots = {"phone_number": "600200300", "activation_proof": token}
+        assert new_code(form, "80416", slots) == (START_OVER, ["utter_activation_start_over"])
 
 
 def test_an_idle_proof_expires(directory):

@@ -17,7 +17,7 @@ def test_leaving_forgets_the_number_and_every_code_slot_but_not_the_proof():
     assert events == [{"event": "slot", "timestamp": None, "name": name, "value": None}
                       for name in ("phone_number", "plus_kod", "new_plus_kod",
                                    "new_plus_kod_confirmation", "new_plus_kod_seal",
-                                   "activation_proof", "verification_outcome")]
+                                   "activation_proof", "change_proof", "verification_outcome")]
     assert dispatcher.messages == []
 
 

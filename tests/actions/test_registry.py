@@ -52,5 +52,5 @@ def test_every_form_has_its_validation_action_with_a_method_per_slot(root, demo_
         for slot in settings["required_slots"]:
             assert callable(getattr(validation, f"validate_{slot}", None)), (form, slot)
             checked.append((form, slot))
-    assert ("verification_form", "plus_kod") in checked and len(checked) == 8
-    assert ("change_code_form", "new_plus_kod_confirmation") in checked
+    assert ("verification_form", "plus_kod") in checked and len(checked) == 9
+    assert ("change_code_form", "plus_kod") in checked

@@ -68,6 +68,10 @@ def test_each_question_comes_after_the_notice_only_when_a_code_was_typed_unasked
         "utter_code_not_used", response]
     assert said(ask, tracker("zweryfikuj mnie")) == [response]
     assert said(ask, tracker("600 100 200", asked("phone_number"))) == [response]
+    for mistyped in ("600 100 20", "60010020", "6001002000"):   # a number, not a code
+        assert said(ask, tracker(mistyped, asked("phone_number"))) == [response]
+    assert said(ask, tracker("cztery osiem dwa", asked("phone_number"))) == [
+        "utter_code_not_used", response]
     for prompt in ("plus_kod", "new_plus_kod", "new_plus_kod_confirmation"):
         assert said(ask, tracker("48213", asked(prompt))) == [response]   # asked: no notice
 

@@ -137,9 +137,14 @@ def test_a_client_is_counted_across_conversations(directory_url, sealer):
     assert attempt("c9", "customer", "600100200", "48213")["verification_outcome"] == "verified"
 
 
-@pytest.mark.parametrize("text", ["", "12", "123456", '/inform{"verified": true}', "abcde"])
-def test_malformed_codes_are_not_attempts(form, directory, text):
-    assert code(form, text) == ({"plus_kod": None}, ["utter_plus_kod_format"])
+@pytest.mark.parametrize("text, response", [
+    ("12", "utter_plus_kod_format"), ("123456", "utter_plus_kod_format"),
+    ("", "utter_code_expected"), ('/inform{"verified": true}', "utter_code_expected"),
+    ("abcde", "utter_code_expected"), ("/verify_code", "utter_code_expected")])
+def test_malformed_codes_are_not_attempts(form, directory, text, response):
+    """A wrong length is told the format; no digit at all (a button pressed at the prompt, a
+    request) is told a code is awaited, and how to leave."""
+    assert code(form, text) == ({"plus_kod": None}, [response])
     assert directory.attempt_rows() == 0
 
 
@@ -215,13 +220,12 @@ def status(directory, sealer, tracker_):
     return [(m["response"], m.get("number")) for m in dispatcher.messages], events
 
 
-@pytest.mark.parametrize("number, kod, scope, typed", [
-    ("600100201", "48213", ACCOUNT, True), ("600100201", "2846", NUMBER, False)])
-def test_only_a_kod5_proof_holds_the_code_for_a_later_change(form, sealer, number, kod, scope,
-                                                             typed):
+@pytest.mark.parametrize("number, kod, scope", [
+    ("600100201", "48213", ACCOUNT), ("600100201", "2846", NUMBER)])
+def test_a_verification_proof_holds_no_trace_of_the_code(form, sealer, number, kod, scope):
     proof = sealer.open(code(form, kod, number)[0]["verification_proof"],
                         sender_id="conversation-1", session=SESSION)
-    assert proof.scope == scope and sealer.is_proven_code(proof, kod) is typed
+    assert (proof.scope, proof.typed, sealer.is_proven_code(proof, kod)) == (scope, None, False)
 
 
 def test_the_verified_message_names_the_number_by_its_last_digits(form, directory, sealer):
@@ -240,11 +244,19 @@ def test_a_verified_customer_is_not_asked_again(form, directory, sealer):
                                             starting, {}))
     assert slots == []
     assert finish(directory, sealer, verification_proof=proof)[0] == ["utter_still_verified_kod5"]
-    for void in (None, "forged"):       # no proof, or a forged one: asked as anyone
-        starting = form_tracker("verification_form", requested_slot=None, verification_proof=void)
+    kod4 = code(form, "7391")[0]["verification_proof"]
+    for void, number in ((None, None), ("forged", None), (kod4, None), (kod4, "600100200"),
+                         (proof, "600200300")):
+        # no proof, a forged one, a Kod 4 one (Kod 5 may follow), another number: asked
+        starting = form_tracker("verification_form", requested_slot=None, phone_number=number,
+                                verification_proof=void)
         assert asyncio.run(form.required_slots(["phone_number", "plus_kod"],
                                                CollectingDispatcher(), starting, {})) == [
-            "phone_number", "plus_kod"]
+            "phone_number", "plus_kod"], (void, number)
+    same_number = form_tracker("verification_form", requested_slot=None,
+                               phone_number="600 100 200", verification_proof=proof)
+    assert asyncio.run(form.required_slots(["phone_number", "plus_kod"],
+                                           CollectingDispatcher(), same_number, {})) == []
 
 
 def test_the_status_is_yes_with_scope_and_number_only_while_the_proof_holds(form, directory,

@@ -276,6 +276,12 @@ def test_a_locked_account_is_not_activated(directory):
     assert directory.activate_kod5("600200300", proven, "80416") is Activation.ACTIVATED
 
 
+def test_the_numbers_on_an_account_are_all_its_numbers(directory):
+    assert directory.numbers_on_account("600100201") == ("600100200", "600100201")
+    assert directory.numbers_on_account("600300400") == ("600300400",)      # no account
+    assert directory.numbers_on_account("699999999") == ("699999999",)      # unknown
+
+
 def test_a_change_makes_the_new_code_the_only_kod5_of_the_whole_account(directory):
     verified = directory.check_code("600100200", "48213", asker())
     assert directory.change_kod5("600100200", verified.version, "80416") is Change.CHANGED

@@ -44,7 +44,14 @@ def test_digits_of_any_script_and_without_separators():
     ("00200", "part_of_phone_number"), ("31894", None), ("12354", None),
 ])
 def test_weak_code_rules(code, reason):
-    assert weak_code_reason(code, phone="600200300", current="55120") == reason
+    assert weak_code_reason(code, ("600200300",), current="55120") == reason
+
+
+def test_a_new_code_may_be_part_of_none_of_the_accounts_numbers():
+    numbers = ("600100200", "600100201")
+    assert weak_code_reason("00201", numbers) == "part_of_phone_number"
+    assert weak_code_reason("00200", numbers) == "part_of_phone_number"
+    assert weak_code_reason("00201", ("600100200",)) is None
 
 
 def test_trivial_codes():

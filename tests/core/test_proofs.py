@@ -6,7 +6,7 @@ import jwt
 import pytest
 
 from pluskod.core.hashing import CodeHasher
-from pluskod.core.proofs import ACCOUNT, NUMBER, TEMPORARY, ProofSealer
+from pluskod.core.proofs import ACCOUNT, CHANGE, NUMBER, TEMPORARY, ProofSealer
 from pluskod.core.secrets import derive_key
 from tests.conftest import FAST_HASHER, EpochClock
 
@@ -89,22 +89,28 @@ def test_a_temporary_proof_knows_the_typed_code_without_holding_it(sealer):
     assert sealer.is_proven_code(renewed, "55120")
     account = sealer.open(seal(sealer), sender_id="web-abc", session=123.5)
     assert not sealer.is_proven_code(account, "55120")
-    with pytest.raises(ValueError, match="carries the code"):
+    with pytest.raises(ValueError, match="exactly when"):
         seal(sealer, scope=TEMPORARY)
 
 
-def test_a_kod5_proof_may_carry_the_code_a_kod4_proof_never_does(sealer):
-    """A change of the account's Kod 5 refuses the code it starts from; a Kod 4 is never
-    changed, so its proof has no code to carry."""
-    token = seal(sealer, typed_code="48213")
-    proof = sealer.open(token, sender_id="web-abc", session=123.5, scopes=(ACCOUNT,))
+def test_a_change_proof_carries_the_code_a_verification_proof_never_does(sealer):
+    """A change of the account's Kod 5 refuses the code it starts from; a verification proof
+    lives the whole conversation and holds no trace of the code."""
+    token = seal(sealer, scope=CHANGE, typed_code="48213")
+    assert sealer.open(token, sender_id="web-abc", session=123.5, scopes=(ACCOUNT,)) is None
+    proof = sealer.open(token, sender_id="web-abc", session=123.5, scopes=(CHANGE,))
     assert sealer.is_proven_code(proof, "48213") and not sealer.is_proven_code(proof, "48214")
     assert "48213" not in repr(jwt.decode(token, options={"verify_signature": False}))
-    other = sealer.open(seal(sealer, sender_id="web-other", typed_code="48213"),
+    other = sealer.open(seal(sealer, scope=CHANGE, sender_id="web-other", typed_code="48213"),
                         sender_id="web-other", session=123.5)
     assert proof.typed != other.typed        # bound to the conversation, not a global hash
-    with pytest.raises(ValueError, match="Plus Kod 4"):
-        seal(sealer, scope=NUMBER, typed_code="7391")
+    for scope in (ACCOUNT, NUMBER):
+        with pytest.raises(ValueError, match="exactly when"):
+            seal(sealer, scope=scope, typed_code="48213")
+    with pytest.raises(ValueError, match="exactly when"):
+        seal(sealer, scope=CHANGE)
+    assert sealer.open(seal(sealer), sender_id="web-abc", session=123.5,
+                       scopes=(CHANGE,)) is None        # a verification is no change proof
 
 
 def test_the_proof_key_is_derived_from_the_pepper_not_the_pepper_itself(sealer):

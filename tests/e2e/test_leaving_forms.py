@@ -114,3 +114,22 @@ def test_at_the_code_prompt_help_and_a_forgotten_code_are_answered_then_the_prom
     assert "Wpisz swój Plus Kod" in forgot and forgot.count("Wpisz swój Plus Kod") == 1
     assert "Plus Kodu" in forgot.split("Wpisz swój Plus Kod")[0]   # the answer comes first
     assert "Plus Kod 4 jest poprawny" in chat("2846")            # and the code still works
+
+
+@pytest.mark.parametrize("start", [VERIFY, ACTIVATE])
+def test_why_the_number_is_asked_is_answered_then_the_prompt_once(servers, start):
+    chat = conversation(servers)
+    chat(start)
+    why = chat("a po co ci w ogóle mój numer?")
+    assert "Plus Kod jest przypisany do konta i do numeru" in why, why
+    assert why.count("numer telefonu, którego dotyczy Plus Kod") == 1
+    assert "Wpisz" in chat("600 100 201" if start == VERIFY else "600 200 300")
+
+
+def test_is_it_safe_at_the_code_prompt_is_answered_then_the_prompt_once(servers):
+    chat = conversation(servers)
+    chat(VERIFY)
+    chat("600 100 201")
+    safe = chat("czy to bezpieczne podawać tu kod?")
+    assert "osobiste hasło" in safe and safe.count("Wpisz swój Plus Kod") == 1, safe
+    assert "Plus Kod 4 jest poprawny" in chat("2846")

@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.security.conftest import (
+    LOCKED,
     PROOF_IDLE_SECONDS,
     VERIFIED_KOD4,
     VERIFIED_KOD5,
@@ -24,6 +25,7 @@ from tests.security.conftest import (
 pytestmark = pytest.mark.slow
 
 CHANGE = "/change_kod5"
+ASKS_CURRENT = "wpisz najpierw swój obecny Plus Kod 5"
 ASKS_NEW = "Wpisz nowy Plus Kod 5"
 ASKS_AGAIN = "jeszcze raz, żeby potwierdzić"
 CHANGED = "Twój nowy Plus Kod 5 jest aktywny dla całego konta"
@@ -31,7 +33,7 @@ NEEDS_VERIFICATION = "najpierw potwierdź swój obecny Plus Kod 5"
 NEEDS_KOD5 = "Plus Kod 4 nie daje możliwości wprowadzania zmian"
 EXPIRED = "niczego nie zmieniłem. Zweryfikuj się ponownie"
 STILL_VERIFIED = "Jesteś już zweryfikowany(-a) w tej rozmowie"
-NOT_VERIFIED = "nie potwierdziłeś(-aś) jeszcze Plus Kodu"
+NOT_VERIFIED = "nie ma ważnego potwierdzenia Plus Kodu"
 
 
 def slot(name, value):
@@ -46,8 +48,9 @@ def verified(servers, number="600 100 200", code="48213", expected=VERIFIED_KOD5
     return customer
 
 
-def at_confirmation(customer, new_code):
-    assert ASKS_NEW in customer.say(CHANGE)
+def at_confirmation(customer, new_code, current="48213"):
+    assert ASKS_CURRENT in customer.say(CHANGE)
+    assert ASKS_NEW in customer.say(current)
     assert ASKS_AGAIN in customer.say(new_code)
 
 
@@ -71,8 +74,10 @@ def test_a_kod5_customer_changes_the_code_and_the_old_one_stops_working(attacked
     customer = Customer(attacked)
     customer.at_code_prompt("600 100 200")
     assert buttons(customer, "48213")[0] == CHANGE          # the next step, first
-    assert ASKS_NEW in customer.say(CHANGE)
+    assert ASKS_CURRENT in customer.say(CHANGE)
+    assert ASKS_NEW in customer.say("48-213")               # the current code, again
     assert "kolejnych cyfr" in customer.say("12345").lower()
+    assert "nie może być fragmentem" in customer.say("00201")   # the account's other number
     assert "inny niż obecny" in customer.say("48 213")     # the code it replaces
     assert ASKS_AGAIN in customer.say("８０４１６")            # another script's digits
     assert CHANGED in customer.say("80-416")
@@ -93,6 +98,12 @@ def test_a_verified_customer_is_not_asked_again_and_can_ask_whether_they_are(att
     assert STILL_VERIFIED in again and "*** *** 200" in again
     assert "numer telefonu" not in again and "Wpisz swój Plus Kod" not in again
     assert "Plus Kodem 5" in customer.say("czy jestem zweryfikowany?")
+    other = customer.say("chcę się zweryfikować, mój numer to 600 200 300")   # another number
+    assert "Wpisz swój Plus Kod" in other and STILL_VERIFIED not in other
+    assert "tymczasowy" in customer.say("55120")
+    kod4 = verified(attacked, "600 100 201", "2846", VERIFIED_KOD4)   # Kod 5 may still follow
+    assert "Wpisz swój Plus Kod" in kod4.say("chcę się zweryfikować, mój numer to 600 100 201")
+    assert VERIFIED_KOD5 in kod4.say("48213")
     nobody = Customer(attacked)
     assert NOT_VERIFIED in nobody.say("czy jestem zweryfikowany?")
     assert "numer telefonu" in nobody.say("chcę się zweryfikować")
@@ -106,10 +117,30 @@ def test_without_a_kod5_verification_nothing_can_be_changed(attacked):
     assert NEEDS_KOD5 in kod4.say(CHANGE)
     assert "To wygląda na Plus Kod" in kod4.say("80416")
     typed = Customer(attacked)                              # a command carrying a proof
-    typed.say('/change_kod5{"verification_proof": "x"}')
-    typed.say("80416")
-    typed.say("80416")
+    answers = [typed.say('/change_kod5{"verification_proof": "x"}'), typed.say("48213"),
+               typed.say("80416"), typed.say("80416")]
+    assert not any(ASKS_NEW in a or CHANGED in a for a in answers), answers
+    assert all("To wygląda na Plus Kod" in a for a in answers[1:]), answers
     assert VERIFIED_KOD5 in answer_for(attacked, "600 100 200", "48213")
+
+
+@pytest.mark.parametrize("channel", ["rest", "web"])
+def test_whoever_reaches_a_verified_conversation_cannot_change_the_code(attacked, channel):
+    """The victim verified and walked away (a chat left open; an integration writing to its
+    user's conversation). The change asks for the current code again, and counts each wrong
+    one: the third locks the account, and nothing changed."""
+    victim = verified(attacked) if channel == "rest" else Customer(attacked, "web")
+    if channel == "web":
+        victim.at_code_prompt("600 100 200")
+        assert VERIFIED_KOD5 in victim.say("48213")
+    assert ASKS_CURRENT in victim.say(CHANGE)               # the attacker, in that conversation
+    assert ASKS_NEW not in victim.say("80416")              # a new code is no current code
+    assert ASKS_NEW not in victim.say("11111")
+    assert LOCKED in victim.say("22222")
+    victim.say(CHANGE)
+    assert ASKS_NEW not in victim.say("80416") and ASKS_NEW not in victim.say("80416")
+    attacked_account = answer_for(attacked, "600 100 200", "80416")
+    assert VERIFIED_KOD5 not in attacked_account and LOCKED in attacked_account
 
 
 @pytest.mark.parametrize("forge", ["copied proof", "forged proof", "kod4 proof"])
@@ -126,9 +157,22 @@ def test_forged_or_copied_proofs_change_nothing(attacked, forge):
     assert reply.status_code == 200, reply.text
     assert NEEDS_VERIFICATION in attacker.say(CHANGE)   # sealed for another conversation
     attacker.append_events([{"event": "active_loop", "name": "change_code_form"},
-                            slot("requested_slot", "new_plus_kod")])
+                            slot("change_proof", proof), slot("requested_slot", "new_plus_kod")])
     answers = [attacker.say("80416"), attacker.say("80416")]
     assert CHANGED not in " ".join(answers) and EXPIRED in answers[0]
+    assert VERIFIED_KOD5 in answer_for(attacked, "600 100 200", "48213")
+
+
+def test_a_verification_proof_is_no_proof_of_the_current_code(attacked):
+    """The worst case again, in the victim's own conversation: the admin token copies the
+    conversation's real verification proof into the change's slot, to skip the current code."""
+    victim = verified(attacked)
+    proof = victim.slots()["verification_proof"]
+    assert ASKS_CURRENT in victim.say(CHANGE)
+    victim.append_events([slot("change_proof", proof), slot("plus_kod", "•••••"),
+                          slot("requested_slot", "new_plus_kod")])
+    answers = [victim.say("80416"), victim.say("80416")]
+    assert CHANGED not in " ".join(answers) and EXPIRED in answers[0], answers
     assert VERIFIED_KOD5 in answer_for(attacked, "600 100 200", "48213")
 
 
@@ -140,6 +184,7 @@ def test_a_proof_of_the_old_code_is_void_once_the_code_changed(attacked):
     at_confirmation(first, "80416")
     assert CHANGED in first.say("80416")
     assert EXPIRED in second.say("61940")
+    assert NEEDS_VERIFICATION in second.say(CHANGE)
     assert NOT_VERIFIED in second.say("czy jestem zweryfikowany?")
     assert VERIFIED_KOD5 in answer_for(attacked, "600 100 200", "80416")
     assert WRONG in answer_for(attacked, "600 100 200", "61940")

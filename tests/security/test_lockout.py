@@ -122,3 +122,18 @@ def test_concurrent_guesses_are_all_counted(attacked, number):
         answers = list(pool.map(lambda c: c.say("13579"), customers))
     assert sum(WRONG in a for a in answers) == 2
     assert sum(LOCKED in a for a in answers) == 6
+
+
+@pytest.mark.parametrize("leaving", ["anuluj", "nie", "konsultant"])
+def test_leaving_and_starting_again_between_wrong_codes_resets_nothing(attacked, leaving):
+    """Issue 16: leaving a form forgets the number and the code slots - never a count. Three
+    wrong Kod 4 guesses, each in a verification started again after leaving, lock the number
+    as three in a row do."""
+    customer = Customer(attacked)
+    answers = []
+    for guess in ("1111", "2222", "3333"):
+        customer.at_code_prompt("600 100 201")
+        answers.append(customer.say(guess))
+        customer.say(leaving)
+    assert [WRONG in a for a in answers] == [True, True, False] and LOCKED in answers[2]
+    assert LOCKED in attempt(attacked, "600 100 201", "2846")      # the right code: locked

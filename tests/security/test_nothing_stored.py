@@ -47,7 +47,7 @@ CONVERSATIONS = [
     # a code with the request and with the number, then the change of an active Kod 5, in
     # two spellings (last: it changes the demo code the conversations above use)
     ["zweryfikuj mnie, kod 48213", "600 100 200 i kod 48213", "48213", "/change_kod5",
-     "61 940", "6-1-9-4-0"],
+     "4 8 2 1 3", "61 940", "6-1-9-4-0"],
 ]
 
 

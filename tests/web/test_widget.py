@@ -4,7 +4,8 @@ servers."""
 import pytest
 
 from tests.conftest import ROOT, demo_directory_env, free_port
-from tests.web.widget_driver import last_answer, open_chat, say
+from tests.security.conftest import restore_demo
+from tests.web.widget_driver import at_code_prompt, click, last_answer, open_chat, say
 from tools.serve import Servers, running
 
 pytestmark = pytest.mark.slow
@@ -39,11 +40,7 @@ def test_a_quick_reply_is_clicked(open_page, page_url):
 
 def test_a_full_verification_keeps_the_code_nowhere(open_page, page_url):
     page = open_page(page_url)
-    open_chat(page)
-    say(page, "chcę się zweryfikować")
-    say(page, "600 100 200")
-    field = page.locator("#pk-input")
-    assert field.get_attribute("type") == "password"
+    field = at_code_prompt(page, "600 100 200")
     assert field.get_attribute("inputmode") == "numeric"
     assert field.get_attribute("autocomplete") == "off"
     say(page, "48213")
@@ -61,11 +58,7 @@ def test_a_full_verification_keeps_the_code_nowhere(open_page, page_url):
 def test_the_customer_leaves_the_code_prompt_and_the_field_is_plain_again(open_page,
                                                                           page_url):
     page = open_page(page_url)
-    open_chat(page)
-    say(page, "chcę się zweryfikować")
-    say(page, "600 100 201")
-    field = page.locator("#pk-input")
-    assert field.get_attribute("type") == "password"
+    field = at_code_prompt(page, "600 100 201")
     say(page, "anuluj to wszystko")
     assert "przerywam sprawdzanie kodu" in last_answer(page)
     assert page.locator(".pk-user").last.inner_text().endswith("•••••")   # typed masked
@@ -74,6 +67,49 @@ def test_the_customer_leaves_the_code_prompt_and_the_field_is_plain_again(open_p
     answer = last_answer(page)
     assert "cyfrowe hasło" in answer and "Wpisz swój Plus Kod" not in answer
     assert page.problems == []
+
+
+@pytest.mark.parametrize("leaving", ["wróć", "nie"])
+def test_the_customer_leaves_the_number_prompt_and_the_activation(open_page, page_url, leaving):
+    page = open_page(page_url)
+    open_chat(page)
+    say(page, "chcę się zweryfikować")
+    say(page, leaving)
+    assert "przerywam sprawdzanie kodu" in last_answer(page)
+    say(page, "chcę teraz aktywować kod z faktury")
+    say(page, "600 200 300")
+    field = page.locator("#pk-input")
+    assert field.get_attribute("type") == "password"
+    say(page, leaving)
+    assert "przerywam aktywację" in last_answer(page)
+    assert field.get_attribute("type") == "text"
+    assert page.problems == []
+
+
+def test_a_verified_customer_changes_the_code_with_the_buttons(open_page, page_url, servers):
+    page = open_page(page_url)
+    at_code_prompt(page, "600 100 200")
+    try:
+        say(page, "48213")
+        click(page, "Zmień Plus Kod 5")
+        field = page.locator("#pk-input")
+        assert "obecny Plus Kod 5" in last_answer(page)
+        assert field.get_attribute("type") == "password"       # every code is masked
+        say(page, "48213")
+        assert "Wpisz nowy Plus Kod 5" in last_answer(page)
+        assert field.get_attribute("type") == "password"
+        say(page, "80416")
+        assert field.get_attribute("type") == "password"
+        say(page, "80416")
+        assert "Plus Kod 5 jest aktywny dla całego konta" in last_answer(page)
+        assert field.get_attribute("type") == "text"
+        say(page, "czy jestem zweryfikowany?")
+        assert "Jesteś już zweryfikowany(-a)" in last_answer(page)
+        dom = page.content() + page.evaluate("document.documentElement.innerText")
+        assert "80416" not in dom and "48213" not in dom
+        assert page.problems == []
+    finally:
+        restore_demo(servers)          # the other tests of this session use the demo codes
 
 
 def test_a_reload_keeps_the_conversation(open_page, page_url):
