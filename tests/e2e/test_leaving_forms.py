@@ -21,16 +21,30 @@ PROMPTS = {
     "activation: temporary code": (ACTIVATE, ["600 200 300"], "tymczasowy Plus Kod 5"),
     "activation: new code": (ACTIVATE, ["600 200 300", "55120"], "wymyśl nowy Plus Kod 5"),
     "activation: confirmation": (ACTIVATE, ["600 200 300", "55120", "80416"], "jeszcze raz"),
+    "change: current code": (VERIFY, ["600 100 200", "48213", "/change_kod5"],
+                             "wpisz najpierw swój obecny Plus Kod 5"),
+    "change: new code": (VERIFY, ["600 100 200", "48213", "/change_kod5", "48213"],
+                         "Wpisz nowy Plus Kod 5"),
+    "change: confirmation": (VERIFY, ["600 100 200", "48213", "/change_kod5", "48213", "80416"],
+                             "jeszcze raz"),
 }
 #: ways to leave that are not training examples (data/nlu/stop.yml, deny.yml)
 LEAVING = ["anuluj to wszystko", "STOP, nie chcę", "rezygnuje z tego sprawdzania",
            "nie chcę już podawać żadnego kodu", "cofnij to", "nie"]
 STOPPED = {"verification": "przerywam sprawdzanie kodu",
-           "activation": "przerywam aktywację. Tymczasowy kod pozostaje bez zmian"}
+           "activation": "przerywam aktywację. Tymczasowy kod pozostaje bez zmian",
+           "change": "przerywam zmianę. Twój Plus Kod 5 pozostaje bez zmian"}
 
 
 def conversation(servers):
     return text_chat(servers, "leave")
+
+
+def answer_for(servers, number, code):
+    chat = conversation(servers)
+    chat(VERIFY)
+    chat(number)
+    return chat(code)
 
 
 def status(servers, root, number):
@@ -53,6 +67,9 @@ def test_each_prompt_of_each_form_can_be_left(servers, prompt, leaving):
     tracker = api_tracker(servers, chat.sender)
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
     assert tracker["slots"]["phone_number"] is None          # the number is forgotten
+    assert tracker["slots"]["change_proof"] is None
+    if prompt.startswith("change"):                          # the code is still the same
+        assert "Plus Kod 5 jest poprawny" in answer_for(servers, "600 100 200", "48213")
 
 
 @pytest.mark.parametrize("leaving", LEAVING[3:])
