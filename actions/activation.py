@@ -27,7 +27,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import MASK, session_started_at
+from actions.code_forms import FAILED_MESSAGES, MASK, session_started_at
 from actions.new_code import NewCodeSteps
 from pluskod.core.codes import digits_of
 from pluskod.core.directory import Activation, Outcome
@@ -106,9 +106,7 @@ class ActionFinishActivation(Action):
         "activated": "utter_code_activated",
         "already_active": "utter_code_already_active",
         "not_temporary": "utter_nothing_to_activate",
-        "locked": "utter_code_locked",
-        "too_many_failures": "utter_too_many_failures",
-        "client_blocked": "utter_client_blocked",
+        **FAILED_MESSAGES,
     }
 
     def name(self) -> Text:

@@ -24,7 +24,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import FAILED_OUTCOMES, MASK, session_started_at
+from actions.code_forms import FAILED_MESSAGES, FAILED_OUTCOMES, MASK, session_started_at
 from actions.new_code import NewCodeSteps
 from actions.verification import verified_proof
 from pluskod.core.codes import digits_of
@@ -129,9 +129,7 @@ class ActionFinishChange(Action):
         "changed": "utter_code_changed",
         "stale": "utter_change_expired",     # the code changed meanwhile: verify again
         "expired": "utter_change_expired",
-        "locked": "utter_code_locked",
-        "too_many_failures": "utter_too_many_failures",
-        "client_blocked": "utter_client_blocked",
+        **FAILED_MESSAGES,
         Change.NOT_ACTIVE.value: "utter_change_not_active",
     }
 

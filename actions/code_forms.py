@@ -45,6 +45,9 @@ from pluskod.core.proofs import ProofSealer
 #: verification_outcome for each outcome that ends a form without a proof
 FAILED_OUTCOMES = {Outcome.LOCKED: "locked", Outcome.TOO_MANY: "too_many_failures",
                    Outcome.CLIENT_BLOCKED: "client_blocked"}
+#: what every form's finishing action says for those outcomes
+FAILED_MESSAGES = {"locked": "utter_code_locked", "too_many_failures": "utter_too_many_failures",
+                   "client_blocked": "utter_client_blocked"}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.code_forms import MASK, DirectoryFormValidation, session_started_at
+from actions.code_forms import FAILED_MESSAGES, MASK, DirectoryFormValidation, session_started_at
 from actions.typed_codes import code_typed_unasked
 from pluskod.core.directory import CustomerDirectory, Outcome
 from pluskod.core.names import CODE_SLOT, OUTCOME_SLOT, VERIFICATION_PROOF_SLOT
@@ -107,9 +107,7 @@ class ActionFinishVerification(Action):
 
     MESSAGES = {
         "temporary": "utter_code_temporary",
-        "locked": "utter_code_locked",
-        "too_many_failures": "utter_too_many_failures",
-        "client_blocked": "utter_client_blocked",
+        **FAILED_MESSAGES,
     }
 
     def __init__(self, directory: CustomerDirectory, sealer: ProofSealer) -> None:
