@@ -11,7 +11,16 @@ that every number in an answer appears in the sources (docs/sources/), so no pri
 number or deadline is invented (a prompt whose numbers only show a format, like
 "np. 600 100 200", says so with ``metadata: {numbers: format examples}``); and that no
 training example repeats a sentence of the held-out or development test sets (tests/nlu/),
-which would make the measured quality a lie.
+which would make the measured quality a lie; that no answer is longer than MAX_ANSWER_CHARS.
+
+It also *warns* (the check still passes, the studio shows the warnings beside the text) of an
+example that nearly repeats one of another intent or topic (:mod:`editor_tools.similarity`),
+both sides with file and line, and of an example that holds what looks like a phone number or
+a code where customers do not give theirs (a real customer's data must never become a
+training example).
+
+The studio (:mod:`studio`) runs the same :func:`check` on an editor's draft: ``drafts`` maps a
+file to the text it would have, and the check reads that text instead of the file.
 """
 
 from __future__ import annotations
@@ -20,12 +29,14 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
 from editor_tools.agreement import disagreements
+from editor_tools.similarity import near_pairs
 from pluskod.core.folding import fold
+from pluskod.core.masking import holds_a_code
 from pluskod.core.names import (
     FAQ_TOPIC_ENTITY,
     RETRIEVAL_INTENT,
@@ -33,12 +44,18 @@ from pluskod.core.names import (
     is_allowed_command,
     parse_command,
 )
+from pluskod.core.phones import find_phones
 
 MIN_EXAMPLES = 25
 #: sentences the model is measured on: never training examples
 TEST_SETS = ("tests/nlu/heldout.yml", "tests/nlu/heldout2.yml", "tests/nlu/dev.yml",
              "tests/nlu/dev2.yml", "tests/nlu/dev3.yml", "tests/nlu/dev4.yml",
              "tests/nlu/dev5.yml", "tests/nlu/dev6.yml", "tests/nlu/dev7.yml")
+#: the longest answer the chat widget shows without a wall of text
+MAX_ANSWER_CHARS = 700
+#: intents whose examples are customers giving their number or code: there a number or a code
+#: in an example is expected (and made up)
+DATA_INTENTS = ("inform", "verify_code", "activate_code")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 
@@ -47,20 +64,31 @@ NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 class Report:
     root: Path = field(default_factory=Path.cwd)
     errors: List[str] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+    #: file -> the text an editor's draft would give it (read instead of the file)
+    drafts: Dict[Path, str] = field(default_factory=dict)
 
-    def error(self, path: Path, message: str, line: Optional[int] = None) -> None:
+    def where(self, path: Path, line: Optional[int] = None) -> str:
         try:
             where = str(path.relative_to(self.root))
         except ValueError:
             where = str(path)
-        if line is not None:
-            where += f":{line}"
-        self.errors.append(f"{where}: {message}")
+        return where if line is None else f"{where}:{line}"
+
+    def error(self, path: Path, message: str, line: Optional[int] = None) -> None:
+        self.errors.append(f"{self.where(path, line)}: {message}")
+
+    def warn(self, path: Path, message: str, line: Optional[int] = None) -> None:
+        self.warnings.append(f"{self.where(path, line)}: {message}")
+
+    def text(self, path: Path) -> str:
+        draft = self.drafts.get(path)
+        return draft if draft is not None else path.read_text(encoding="utf-8")
 
 
 def load_yaml(path: Path, report: Report) -> Optional[Any]:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(report.text(path))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -109,7 +137,7 @@ def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dic
         return {}
     if not isinstance(responses, dict):
         report.error(path, "'responses:' must hold response names, each with its '- text:' "
-                           "variations", line=line_of(path, "responses:"))
+                           "variations", line=line_of(path, "responses:", report))
         return {}
     out: Dict[str, List[Dict[str, Any]]] = {}
     for name, variations in responses.items():
@@ -117,7 +145,7 @@ def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dic
             continue
         if not isinstance(variations, list) or not all(isinstance(v, dict) for v in variations):
             report.error(path, f"{name}: each variation must be a '- text: ...' entry",
-                         line=line_of(path, f"{name}:"))
+                         line=line_of(path, f"{name}:", report))
             continue
         cleaned = []
         for variation in variations:
@@ -125,20 +153,20 @@ def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dic
             if buttons is not None and not (isinstance(buttons, list)
                                             and all(isinstance(b, dict) for b in buttons)):
                 report.error(path, f"{name}: each button must be a '- title: ...' entry with "
-                                   f"its 'payload:'", line=line_of(path, f"{name}:"))
+                                   f"its 'payload:'", line=line_of(path, f"{name}:", report))
                 buttons = []
             if metadata is not None and not isinstance(metadata, dict):
                 report.error(path, f"{name}: 'metadata:' must hold 'key: value' lines",
-                             line=line_of(path, f"{name}:"))
+                             line=line_of(path, f"{name}:", report))
                 metadata = {}
             cleaned.append({**variation, "buttons": buttons or [], "metadata": metadata or {}})
         out[str(name)] = cleaned
     return out
 
 
-def line_of(path: Path, needle: str) -> Optional[int]:
+def line_of(path: Path, needle: str, report: Optional[Report] = None) -> Optional[int]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = (report.text(path) if report else path.read_text(encoding="utf-8")).splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     return next((n for n, text in enumerate(lines, 1) if needle in text), None)
@@ -216,7 +244,7 @@ def measured_sentences(root: Path, report: Report) -> Dict[str, str]:
 
 def check_not_in_test_sets(path: Path, content: Dict[str, Any], tests: Dict[str, str],
                            report: Report) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = report.text(path).splitlines()
     for block in content.get("nlu") or []:
         if not isinstance(block, dict):
             continue
@@ -231,25 +259,96 @@ def check_not_in_test_sets(path: Path, content: Dict[str, Any], tests: Dict[str,
                                f"test sentence makes the measured quality worthless)", line=line)
 
 
-def yaml_files(root: Path) -> Iterable[Path]:
-    yield from sorted((root / "data").rglob("*.yml"))
+def yaml_files(root: Path, drafts: Iterable[Path] = ()) -> Iterable[Path]:
+    data = set((root / "data").rglob("*.yml")) | {p for p in drafts if root / "data" in p.parents}
+    yield from sorted(data)
     for name in ("domain.yml", "config.yml", "endpoints.yml", "credentials.yml"):
         if (root / name).exists():
             yield root / name
 
 
-def check(root: Optional[Path] = None) -> Report:
-    """Check the project in ``root`` (default: the current directory, as for ``rasa``)."""
+def example_lines(path: Path, report: Report) -> Dict[str, int]:
+    """Example -> the line it is on (the first time), for messages."""
+    lines: Dict[str, int] = {}
+    for number, text in enumerate(report.text(path).splitlines(), 1):
+        stripped = text.strip()
+        if stripped.startswith("- "):
+            lines.setdefault(stripped[2:], number)
+    return lines
+
+
+def intent_examples(parsed: Dict[Path, Any]) -> List[Tuple[Path, str, str]]:
+    """(file, intent, example) of every training example."""
+    found: List[Tuple[Path, str, str]] = []
+    for path, content in parsed.items():
+        nlu = content.get("nlu") if isinstance(content, dict) else None
+        for block in nlu if isinstance(nlu, list) else []:
+            if isinstance(block, dict) and "intent" in block:
+                found.extend((path, str(block["intent"]), e) for e in examples_of(block))
+    return found
+
+
+def check_conflicts(examples: List[Tuple[Path, str, str]], report: Report) -> None:
+    """Warn of each example that nearly repeats one of another intent, both sides shown."""
+    lines: Dict[Path, Dict[str, int]] = {}
+
+    def at(path: Path, example: str) -> str:
+        if path not in lines:
+            lines[path] = example_lines(path, report)
+        return report.where(path, lines[path].get(example))
+
+    pairs = near_pairs((sentence_key(e), (p, i, e)) for p, i, e in examples)
+    for (path_a, intent_a, a), (path_b, intent_b, b) in pairs:
+        if intent_a != intent_b:
+            report.warnings.append(
+                f"{at(path_b, b)}: the example {b!r} ({intent_b}) nearly repeats {a!r} "
+                f"({intent_a}, {at(path_a, a)}); the model cannot tell them apart: keep it in "
+                f"one place, or reword one of them")
+
+
+def check_private_data(examples: List[Tuple[Path, str, str]], report: Report) -> None:
+    """Warn of a phone number (not marked as an entity) in an example where customers do not
+    give theirs, and of what may be a code in a FAQ question."""
+    lines: Dict[Path, Dict[str, int]] = {}
+    for path, intent, example in examples:
+        if intent in DATA_INTENTS:
+            continue
+        plain = ANNOTATION.sub("", example)  # annotated entities are made-up on purpose
+        if find_phones(plain) or (intent.startswith(f"{RETRIEVAL_INTENT}/")
+                                  and holds_a_code(plain)):
+            if path not in lines:
+                lines[path] = example_lines(path, report)
+            report.warn(path, f"the example {example!r} ({intent}) holds what looks like a "
+                              f"phone number or a Plus Kod; never copy a customer's real "
+                              f"number or code into the examples (write another one, or leave "
+                              f"the digits out)", line=lines[path].get(example))
+
+
+def check_lengths(path: Path, responses: Dict[str, List[Dict[str, Any]]],
+                  report: Report) -> None:
+    for name, variations in responses.items():
+        for variation in variations:
+            length = len(str(variation.get("text") or "").strip())
+            if length > MAX_ANSWER_CHARS:
+                report.error(path, f"{name}: the answer has {length} characters; at most "
+                                   f"{MAX_ANSWER_CHARS} fit in the chat window (shorten it, "
+                                   f"or split it into a topic of its own)",
+                             line=line_of(path, f"{name}:", report))
+
+
+def check(root: Optional[Path] = None, drafts: Optional[Dict[Path, str]] = None) -> Report:
+    """Check the project in ``root`` (default: the current directory, as for ``rasa``), with
+    ``drafts`` (file -> text) in place of those files."""
     root = Path.cwd() if root is None else root
-    report = Report(root=root)
-    parsed = {path: load_yaml(path, report) for path in yaml_files(root)}
+    report = Report(root=root, drafts=dict(drafts or {}))
+    parsed = {path: load_yaml(path, report) for path in yaml_files(root, report.drafts)}
     if report.errors:
         return report  # later checks would only repeat the syntax errors
 
     report.errors.extend(disagreements(root))
     commands = allowed_commands(root / "config.yml")
     numbers = source_numbers(root / "docs" / "sources")
-    faq_files = sorted((root / "data" / "faq").glob("*.yml"))
+    faq_files = sorted(p for p in parsed if p.parent == root / "data" / "faq")
     topics = {p.stem for p in faq_files}
 
     for path in faq_files:
@@ -286,6 +385,10 @@ def check(root: Optional[Path] = None) -> Report:
         responses = responses_of(path, content, report)
         check_buttons(path, responses, commands, topics, report)
         check_numbers(path, responses, numbers, report)
+        check_lengths(path, responses, report)
+    examples = intent_examples({p: c for p, c in parsed.items() if root / "data" in p.parents})
+    check_conflicts(examples, report)
+    check_private_data(examples, report)
     return report
 
 
@@ -301,6 +404,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"Content check could not finish ({type(error).__name__}: {error}). Please send "
               f"this line to a developer; the files are unchanged.", file=sys.stderr)
         return 2
+    if report.warnings:
+        print(f"Content check warnings ({len(report.warnings)}; they do not stop training):",
+              file=sys.stderr)
+        for line in report.warnings:
+            print(f"  {line}", file=sys.stderr)
     if report.errors:
         print(f"Content check found {len(report.errors)} problem(s):", file=sys.stderr)
         for line in report.errors:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
+from typing import List, Optional
 
 #: characters with no width that may hide inside a number (zero-width space and joiners,
 #: word joiner, byte-order mark, soft hyphen)
@@ -48,6 +48,17 @@ def parse_phone(text: Optional[str]) -> Optional[str]:
         return None
     match = _PHONE.fullmatch(ascii_digits(text).strip())
     return "".join(match.groups()) if match else None
+
+
+def find_phones(text: Optional[str]) -> List[str]:
+    """The nine digits of each phone number written anywhere in ``text``, in any spelling
+    :func:`parse_phone` reads (a longer run of digits holds none)."""
+    if not text:
+        return []
+    text = ascii_digits(text)
+    return ["".join(m.groups()) for m in _PHONE.finditer(text)
+            if not text[m.end():m.end() + 1].isdigit()
+            and not (m.start() > 0 and text[m.start() - 1].isdigit())]
 
 
 def format_phone(number: str) -> str:

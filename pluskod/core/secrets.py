@@ -68,6 +68,9 @@ PEPPER = SecretSource("PLUSKOD_PEPPER", "PLUSKOD_PEPPER_FILE", SECRETS_DIR / "pe
 #: the Rasa server and the tools that mint tokens read it
 API_SECRET = SecretSource("PLUSKOD_JWT_SECRET", "PLUSKOD_JWT_SECRET_FILE",
                           SECRETS_DIR / "jwt-secret")
+#: keys the studio's pseudonyms of failed logins (:mod:`studio.store`); only the studio reads it
+STUDIO_SECRET = SecretSource("PLUSKOD_STUDIO_SECRET", "PLUSKOD_STUDIO_SECRET_FILE",
+                             SECRETS_DIR / "studio-secret")
 
 
 def derive_key(secret: bytes, purpose: str) -> bytes:

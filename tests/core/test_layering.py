@@ -25,7 +25,7 @@ def test_the_core_imports_no_rasa_no_rasa_sdk_no_sanic(root):
 
 # --- every layer's imports point one way -----------------------------------------------------
 RASA_SIDE = ("language", "nlu", "policies", "tracker_store", "channels")
-FIRST_PARTY = ("pluskod", "actions", "tools", "editor_tools", "tests")
+FIRST_PARTY = ("pluskod", "actions", "tools", "editor_tools", "studio", "tests")
 
 
 def rule_of(relative: str):
@@ -41,6 +41,9 @@ def rule_of(relative: str):
         return ("pluskod.core", "actions", "pluskod"), ("rasa",)
     if parts[0] == "editor_tools":
         return ("pluskod.core", "editor_tools"), ("rasa", "rasa_sdk", "sanic")
+    if parts[0] == "studio":
+        # training and the quality gate run as commands in their own processes
+        return ("pluskod.core", "editor_tools", "studio"), ("rasa", "rasa_sdk")
     return None   # tools/ may use every layer
 
 
@@ -71,7 +74,7 @@ def _is_module(root: Path, name: str) -> bool:
 
 def breaches(root: Path):
     found = []
-    for package in ("pluskod", "actions", "editor_tools"):
+    for package in ("pluskod", "actions", "editor_tools", "studio"):
         for path in sorted((root / package).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
             allowed, banned = rule_of(relative)
@@ -97,7 +100,7 @@ def test_each_layer_imports_only_the_layers_below_it(root):
 def test_a_breach_is_found(root, tmp_path):
     import shutil
 
-    for package in ("pluskod", "actions", "editor_tools"):
+    for package in ("pluskod", "actions", "editor_tools", "studio"):
         shutil.copytree(root / package, tmp_path / package,
                         ignore=shutil.ignore_patterns("__pycache__"))
     with open(tmp_path / "pluskod/core/codes.py", "a", encoding="utf-8") as file:
@@ -108,6 +111,12 @@ def test_a_breach_is_found(root, tmp_path):
         file.write("\nimport actions.faq  # noqa\n")
     with open(tmp_path / "pluskod/core/phones.py", "a", encoding="utf-8") as file:
         file.write("\nfrom ..channels import limits  # noqa\nfrom .. import nlu  # noqa\n")
+    with open(tmp_path / "editor_tools/similarity.py", "a", encoding="utf-8") as file:
+        file.write("\nfrom studio import content  # noqa\n")
+    with open(tmp_path / "studio/content.py", "a", encoding="utf-8") as file:
+        file.write("\nimport rasa.shared.utils.io  # noqa\n")
+    with open(tmp_path / "studio/store.py", "a", encoding="utf-8") as file:
+        file.write("\nfrom tools.serve import Servers  # noqa\n")
     with open(tmp_path / "actions/verification.py", "a", encoding="utf-8") as file:
         file.write("\nfrom pluskod import policies  # noqa\n"
                    "importlib.import_module('pluskod.tracker_store')\n")
@@ -115,10 +124,14 @@ def test_a_breach_is_found(root, tmp_path):
         "actions/faq.py imports pluskod.nlu.input_guard",
         "actions/verification.py imports pluskod.policies",
         "actions/verification.py imports pluskod.tracker_store",
+        "editor_tools/similarity.py imports studio",
+        "editor_tools/similarity.py imports studio.content",
         "pluskod/core/codes.py imports pluskod.channels.limits",
         "pluskod/core/phones.py imports pluskod",
         "pluskod/core/phones.py imports pluskod.channels",
         "pluskod/core/phones.py imports pluskod.channels.limits",
         "pluskod/core/phones.py imports pluskod.nlu",
         "pluskod/nlu/data_message.py imports actions.faq",
+        "studio/content.py imports rasa.shared.utils.io",
+        "studio/store.py imports tools.serve",
     ]

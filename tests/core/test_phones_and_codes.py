@@ -1,7 +1,7 @@
 import pytest
 
 from pluskod.core.codes import digits_of, is_trivial, weak_code_reason
-from pluskod.core.phones import ascii_digits, format_phone, parse_phone, phone_hint
+from pluskod.core.phones import ascii_digits, find_phones, format_phone, parse_phone, phone_hint
 
 
 @pytest.mark.parametrize("text", [
@@ -57,3 +57,14 @@ def test_a_new_code_may_be_part_of_none_of_the_accounts_numbers():
 def test_trivial_codes():
     assert [is_trivial(c) for c in ("1111", "0123", "3210", "1357", "48213")] == \
         [True, True, True, False, False]
+
+
+@pytest.mark.parametrize("text,found", [
+    ("mój numer to 600 100 200, a żony +48 601-102-603", ["600100200", "601102603"]),
+    ("0048600100200 albo (+48) 600.100.201", ["600100200", "600100201"]),
+    ("kod 48213 i numer ６００１００２００", ["600100200"]),
+    ("konto 1234567890123 nie jest numerem", []),
+    ("", []),
+])
+def test_phone_numbers_are_found_inside_text(text, found):
+    assert find_phones(text) == found

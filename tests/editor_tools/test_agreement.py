@@ -30,23 +30,23 @@ def line_of(path, text):
 
 CASES = [
     # (file, old, new, the error's start, what it says)
-    ("domain.yml", "  - choose_faq:\n", "  - pick_faq:\n", "domain.yml:",
+    ("domain.yml", "- choose_faq:\n", "- pick_faq:\n", "domain.yml:",
      "'choose_faq' is missing"),
     ("domain.yml", "  plus_kod:\n", "  the_code:\n", "domain.yml:", "slot 'plus_kod' is missing"),
-    ("domain.yml", "      - na_karte\n", "      - na_karte\n      - plush\n", "domain.yml:",
+    ("domain.yml", "    - na_karte\n", "    - na_karte\n    - plush\n", "domain.yml:",
      "values of the slot 'offer_type'"),
     ("domain.yml", "  activation_proof:\n    type: text\n    influence_conversation: false\n"
-                   "    mappings:\n      - type: custom",
+                   "    mappings:\n    - type: custom",
      "  activation_proof:\n    type: text\n    influence_conversation: false\n"
-     "    mappings:\n      - type: from_text", "domain.yml:", "'activation_proof' must have only"),
+     "    mappings:\n    - type: from_text", "domain.yml:", "'activation_proof' must have only"),
     ("domain.yml", "  utter_prepaid_not_available:", "  utter_prepaid_refused:", "domain.yml:",
      "'utter_prepaid_not_available' is missing"),
-    ("domain.yml", "  change_code_form:\n    required_slots:\n      - plus_kod\n",
+    ("domain.yml", "  change_code_form:\n    required_slots:\n    - plus_kod\n",
      "  change_code_form:\n    required_slots:\n", "domain.yml:",
      "'change_code_form' must ask for exactly 'plus_kod'"),
     ("domain.yml", "  change_code_form:\n", "  changing_form:\n", "domain.yml:",
      "'change_code_form' is missing"),
-    ("domain.yml", "  - change_kod5\n", "", "domain.yml:", "'change_kod5' is missing"),
+    ("domain.yml", "- change_kod5\n", "", "domain.yml:", "'change_kod5' is missing"),
     ("config.yml", "      change_kod5: []\n", "", "config.yml:", "allowed_commands"),
     ("config.yml", "      choose_faq: [faq_topic]", "      choose_faq: [faq_topic, phone_number]",
      "config.yml:", "allowed_commands"),
@@ -109,7 +109,7 @@ def test_the_line_is_the_key_not_a_comment_mentioning_it(project):
 
 def test_each_line_is_exact(project):
     cases = [("config.yml", "      choose_faq: [faq_topic]", "      choose_faq: []"),
-             ("domain.yml", "      - na_karte\n", "      - na_kartę\n"),
+             ("domain.yml", "    - na_karte\n", "    - na_kartę\n"),
              ("credentials.yml", "  required_tracker_store: pluskod.tracker_store."
                                  "RedactingSQLTrackerStore\n  # longest message accepted, as",
               "  required_tracker_store: x\n  # longest message accepted, as")]
@@ -127,14 +127,14 @@ ODD_SHAPES = [
     ("domain.yml", "slots:\n", "slots: []\nold_slots:\n"),
     ("domain.yml", "forms:\n", "forms: [a]\nold_forms:\n"),
     ("domain.yml", "  activation_proof:\n    type: text\n    influence_conversation: false\n"
-                   "    mappings:\n      - type: custom",
+                   "    mappings:\n    - type: custom",
      "  activation_proof:\n    type: text\n    influence_conversation: false\n"
-     "    mappings:\n      - custom"),
+     "    mappings:\n    - custom"),
     ("domain.yml", "  activation_proof:\n    type: text", "  activation_proof: text\n  x:\n"
                                                          "    type: text"),
-    ("domain.yml", "    values:\n      - abonament\n      - na_karte\n      - mix\n",
+    ("domain.yml", "    values:\n    - abonament\n    - na_karte\n    - mix\n",
      "    values: abonament\n"),
-    ("domain.yml", "      - phone_number\n      - plus_kod\n  activation_form:",
+    ("domain.yml", "    - phone_number\n    - plus_kod\n  activation_form:",
      "      phone_number: 1\n  activation_form:"),
     ("domain.yml", "intents:\n", "intents: faq\nold_intents:\n"),
     ("domain.yml", "responses:\n", "responses: []\nold_responses:\n"),

@@ -156,3 +156,75 @@ def test_the_command_line_never_shows_a_stack_even_when_the_check_breaks(content
     result = subprocess.run([sys.executable, "-m", "editor_tools.check_content"], cwd=content,
                             capture_output=True, text=True)
     assert "Traceback" not in result.stderr and result.returncode in (0, 1, 2)
+
+
+def test_the_shipped_content_has_no_warnings(content):
+    assert check(content).warnings == []
+
+
+@pytest.mark.parametrize("planted", ["Ile kosztuje plus kod", "ILE KOSZTUJE PLUS-KOD?!",
+                                     "plus kod ile kosztuje", "Ile kosztuje pluskod",
+                                     "Ile kosztjue Plus Kod?"])
+def test_an_example_nearly_repeating_another_topics_is_a_warning_naming_both_sides(
+        content, planted):
+    edit(content / "data/faq/how_to_get.yml", "  examples: |\n",
+         f"  examples: |\n    - {planted}\n")
+    report = check(content)
+    assert report.errors == []
+    assert (f"data/faq/how_to_get.yml:11: the example {planted!r} (faq/how_to_get) nearly "
+            f"repeats 'Ile kosztuje Plus Kod?' (faq/cost, data/faq/cost.yml:11); the model cannot "
+            f"tell them apart: keep it in one place, or reword one of them") in report.warnings
+    # every warning is about the planted example (another cost question may be near it too)
+    assert all(w.startswith(f"data/faq/how_to_get.yml:11: the example {planted!r} "
+                            f"(faq/how_to_get) nearly repeats ") for w in report.warnings)
+
+
+@pytest.mark.parametrize("different", ["Ile kosztuje Plus Kod 5?", "Ile kosztowal Plus Kod?",
+                                       "Ile kosztuje nowy Plus Kod?"])
+def test_a_different_question_is_no_conflict(content, different):
+    edit(content / "data/faq/how_to_get.yml", "  examples: |\n",
+         f"  examples: |\n    - {different}\n")
+    assert [w for w in check(content).warnings if "nearly repeats" in w
+            and repr(different) in w] == []
+
+
+@pytest.mark.parametrize("example", ["mój numer 601 234 567, jak dostać kod",
+                                     "jak dostać kod na +48601234567",
+                                     "dostałem kod 48213 czy jest dobry"])
+def test_a_phone_number_or_code_in_a_faq_example_is_a_warning(content, example):
+    edit(content / "data/faq/how_to_get.yml", "  examples: |\n",
+         f"  examples: |\n    - {example}\n")
+    warnings = check(content).warnings
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"data/faq/how_to_get.yml:11: the example {example!r} "
+                                  f"(faq/how_to_get) holds what looks like a phone number")
+
+
+def test_an_answer_over_the_length_limit_is_refused(content):
+    edit(content / "data/faq/cost.yml", "W moich materiałach",
+         "Bardzo długa odpowiedź. " * 30 + "W moich materiałach")
+    errors = check(content).errors
+    assert len(errors) == 1
+    assert errors[0].startswith("data/faq/cost.yml:")
+    assert "utter_faq/cost: the answer has" in errors[0] and "at most 700" in errors[0]
+
+
+def test_a_draft_is_checked_instead_of_the_file_and_the_file_is_left_alone(content):
+    path = content / "data/faq/cost.yml"
+    before = path.read_text(encoding="utf-8")
+    draft = before.replace("W moich materiałach nie ma informacji o cenie Plus Kodu",
+                           "Plus Kod kosztuje 9 zł")
+    report = check(content, drafts={path: draft})
+    assert any("'9'" in e for e in report.errors)
+    assert path.read_text(encoding="utf-8") == before
+    assert check(content).errors == []
+
+
+def test_a_draft_of_a_new_topic_is_checked_as_a_topic(content):
+    path = content / "data/faq/new_topic.yml"
+    draft = ('version: "3.1"\nnlu:\n- intent: faq/new_topic\n  examples: |\n    - pytanie\n'
+             'responses:\n  utter_faq/new_topic:\n  - text: "Odpowiedź."\n'
+             '    metadata:\n      title: "Nowe"\n')
+    errors = check(content, drafts={path: draft}).errors
+    assert errors == ["data/faq/new_topic.yml: has 1 examples; at least 25 are needed"]
+    assert not path.exists()
