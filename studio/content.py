@@ -22,7 +22,11 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
 from editor_tools.check_content import examples_of
 from pluskod.core.names import (
@@ -154,7 +158,7 @@ class Content:
     def topic(self, name: str) -> Topic:
         path = self._topic_path(name)
         data = load(path)
-        variation = self._answer(data, name)
+        variation = answer_of(data, name)
         buttons = [Button(str(b.get("title", "")), str(b.get("payload", "")))
                    for b in variation.get("buttons") or []]
         metadata = variation.get("metadata") or {}
@@ -170,48 +174,15 @@ class Content:
         """Write a topic's title, answer, buttons and examples into its file (which must
         exist: :meth:`add_topic` makes new ones)."""
         path = self._topic_path(topic.name)
-        data = load(path)
-        variation = self._answer(data, topic.name)
-        variation["text"] = LiteralScalarString(topic.text.strip() + "\n")
-        metadata = variation.get("metadata")
-        if metadata is None:
-            metadata = variation["metadata"] = CommentedMap()
-        old_title = metadata.get("title")
-        metadata["title"] = DoubleQuotedScalarString(topic.title.strip())
-        if metadata.get("short_title") in (None, old_title):
-            metadata["short_title"] = DoubleQuotedScalarString(topic.title.strip())
-        self._set_buttons(variation, topic.buttons)
-        blocks = [b for b in data.get("nlu") or [] if isinstance(b, dict) and "examples" in b]
-        if not blocks:
-            raise ContentError(f"Plik data/faq/{path.name} nie ma listy przykładów (examples).")
-        blocks[0]["examples"] = examples_block(topic.examples)
-        for extra in blocks[1:]:
-            data["nlu"].remove(extra)
-        write_atomically(path, dump(data))
+        write_atomically(path, dump(set_topic(load(path), topic)))
 
     def add_topic(self, name: str, title: str, text: str, buttons: List[Button],
                   examples: List[str]) -> Topic:
-        if not TOPIC_NAME.fullmatch(name):
-            raise ContentError("Nazwa tematu: 2–41 znaków, małe litery bez polskich znaków, "
-                               "cyfry i podkreślenia, na początku litera (np. lost_phone).")
-        path = self.faq_dir / f"{name}.yml"
-        if path.exists():
+        topic = Topic(name, title, text, buttons, examples, self.faq_dir / f"{name}.yml")
+        text_of_file = new_topic_text(topic)
+        if topic.path.exists():
             raise ContentError(f"Temat {name} już istnieje.")
-        header = (f"# Temat: {' '.join(title.split())}  (intencja {RETRIEVAL_INTENT}/{name})\n"
-                  f"# Ten plik łączy pytania klientów (examples) z odpowiedzią asystenta "
-                  f"(responses).\n"
-                  f"# Utworzony w studiu treści; można go edytować tam albo tutaj.\n"
-                  f"version: \"3.1\"\n"
-                  f"nlu:\n- intent: {RETRIEVAL_INTENT}/{name}\n  examples: |\n    - x\n\n"
-                  f"responses:\n  {faq_response(name)}:\n  - text: |\n      x\n"
-                  f"    metadata:\n      title: \"x\"\n")
-        write_atomically(path, header)
-        topic = Topic(name, title, text, buttons, examples, path)
-        try:
-            self.save_topic(topic)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
+        write_atomically(topic.path, text_of_file)
         return self.topic(name)
 
     def _topic_path(self, name: str) -> Path:
@@ -221,27 +192,6 @@ class Content:
         if not path.is_file():
             raise ContentError(f"Nie ma tematu {name!r}.")
         return path
-
-    def _answer(self, data: Any, name: str) -> Any:
-        responses = data.get("responses") if isinstance(data, dict) else None
-        variations = responses.get(faq_response(name)) if isinstance(responses, dict) else None
-        if not variations or not isinstance(variations[0], dict):
-            raise ContentError(f"Temat {name} nie ma odpowiedzi {faq_response(name)}; "
-                               f"popraw plik data/faq/{name}.yml.")
-        return variations[0]
-
-    @staticmethod
-    def _set_buttons(variation: CommentedMap, buttons: List[Button]) -> None:
-        if not buttons:
-            variation.pop("buttons", None)
-            return
-        seq = CommentedSeq()
-        for button in buttons:
-            item = CommentedMap()
-            item["title"] = DoubleQuotedScalarString(button.title.strip())
-            item["payload"] = _payload_scalar(button.payload)
-            seq.append(item)
-        variation["buttons"] = seq
 
     # --- examples of the other intents --------------------------------------------------
     def intent_files(self) -> List[Tuple[str, Path]]:
@@ -346,10 +296,67 @@ class Content:
         write_atomically(path, dump(data))
 
 
-def _payload_scalar(payload: str) -> Any:
-    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+def answer_of(data: Any, name: str) -> Any:
+    """The first variation of a topic's answer in its file's content."""
+    responses = data.get("responses") if isinstance(data, dict) else None
+    variations = responses.get(faq_response(name)) if isinstance(responses, dict) else None
+    if not variations or not isinstance(variations[0], dict):
+        raise ContentError(f"Temat {name} nie ma odpowiedzi {faq_response(name)}; "
+                           f"popraw plik data/faq/{name}.yml.")
+    return variations[0]
 
-    return SingleQuotedScalarString(payload.strip())
+
+def set_topic(data: Any, topic: Topic) -> Any:
+    """A topic file's round-trip content with the topic's title, answer, buttons and examples
+    set (the same object, changed)."""
+    variation = answer_of(data, topic.name)
+    variation["text"] = LiteralScalarString(topic.text.strip() + "\n")
+    metadata = variation.get("metadata")
+    if metadata is None:
+        metadata = variation["metadata"] = CommentedMap()
+    old_title = metadata.get("title")
+    metadata["title"] = DoubleQuotedScalarString(topic.title.strip())
+    if metadata.get("short_title") in (None, old_title):
+        metadata["short_title"] = DoubleQuotedScalarString(topic.title.strip())
+    _set_buttons(variation, topic.buttons)
+    blocks = [b for b in data.get("nlu") or [] if isinstance(b, dict) and "examples" in b]
+    if not blocks:
+        raise ContentError(f"Plik data/faq/{topic.name}.yml nie ma listy przykładów "
+                           f"(examples).")
+    blocks[0]["examples"] = examples_block(topic.examples)
+    for extra in blocks[1:]:
+        data["nlu"].remove(extra)
+    return data
+
+
+def new_topic_text(topic: Topic) -> str:
+    """The text of a new topic's file (its name checked)."""
+    if not TOPIC_NAME.fullmatch(topic.name):
+        raise ContentError("Nazwa tematu: 2–41 znaków, małe litery bez polskich znaków, "
+                           "cyfry i podkreślenia, na początku litera (np. lost_phone).")
+    name, title = topic.name, " ".join(topic.title.split())
+    header = (f"# Temat: {title}  (intencja {RETRIEVAL_INTENT}/{name})\n"
+              f"# Ten plik łączy pytania klientów (examples) z odpowiedzią asystenta "
+              f"(responses).\n"
+              f"# Utworzony w studiu treści; można go edytować tam albo tutaj.\n"
+              f"version: \"3.1\"\n"
+              f"nlu:\n- intent: {RETRIEVAL_INTENT}/{name}\n  examples: |\n    - x\n\n"
+              f"responses:\n  {faq_response(name)}:\n  - text: |\n      x\n"
+              f"    metadata:\n      title: \"x\"\n")
+    return dump(set_topic(yaml_rt().load(header), topic))
+
+
+def _set_buttons(variation: Any, buttons: List[Button]) -> None:
+    if not buttons:
+        variation.pop("buttons", None)
+        return
+    seq = CommentedSeq()
+    for button in buttons:
+        item = CommentedMap()
+        item["title"] = DoubleQuotedScalarString(button.title.strip())
+        item["payload"] = SingleQuotedScalarString(button.payload.strip())
+        seq.append(item)
+    variation["buttons"] = seq
 
 
 def _steps(steps: List[Any]) -> Iterator[Step]:

@@ -103,24 +103,33 @@ def label_of(parse: Dict) -> str:
 
 def predict(model_path: Path, texts: Sequence[str]) -> Tuple[List[str], List[float]]:
     """Labels for ``texts`` and the parse time of each (seconds)."""
-    import logging
+    return Parser(model_path)(texts)
 
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)  # unconfigured, structlog prints every debug line
-    agent = Agent.load(str(model_path))
+class Parser:
+    """A trained model loaded once, labelling lists of texts."""
 
-    async def run() -> Tuple[List[str], List[float]]:
-        labels, seconds = [], []
-        for text in texts:
-            started = time.perf_counter()
-            parse = await agent.parse_message(text)
-            seconds.append(time.perf_counter() - started)
-            labels.append(label_of(parse))
-        return labels, seconds
+    def __init__(self, model_path: Path) -> None:
+        import logging
 
-    return asyncio.run(run())
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)  # unconfigured, structlog prints every debug line
+        self.agent = Agent.load(str(model_path))
+
+    def __call__(self, texts: Sequence[str]) -> Tuple[List[str], List[float]]:
+        """Labels for ``texts`` and the parse time of each (seconds)."""
+        async def run() -> Tuple[List[str], List[float]]:
+            labels, seconds = [], []
+            for text in texts:
+                started = time.perf_counter()
+                parse = await self.agent.parse_message(text)
+                seconds.append(time.perf_counter() - started)
+                labels.append(label_of(parse))
+            return labels, seconds
+
+        return asyncio.run(run())
 
 
 @dataclass

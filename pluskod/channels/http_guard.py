@@ -46,6 +46,7 @@ from pluskod.core.clients import (
     client_address,
     parse_networks,
 )
+from pluskod.core.hosts import allowed_hosts_from_env, host_name
 from pluskod.core.secrets import API_SECRET, derive_key
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, Claims, TokenError
 
@@ -54,40 +55,8 @@ logger = logging.getLogger(__name__)
 PUBLIC = "public"
 #: what each access level asks of a request's token (``None``: nothing)
 ROLES_FOR = {PUBLIC: None, INTEGRATION: (ADMIN, INTEGRATION), ADMIN: (ADMIN,)}
-ALLOWED_HOSTS_ENV = "PLUSKOD_ALLOWED_HOSTS"
 MAX_REQUEST_BYTES_ENV = "PLUSKOD_MAX_REQUEST_BYTES"
-DEFAULT_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
-_WILDCARDS = {"", "0.0.0.0", "::"}
-
-
-def host_name(header: Optional[str]) -> Optional[str]:
-    """``"127.0.0.1:5005"`` -> ``"127.0.0.1"``, ``"[::1]:5005"`` -> ``"::1"``,
-    ``"LocalHost."`` -> ``"localhost"``; ``None`` for a missing or empty header."""
-    value = (header or "").strip().lower()
-    if value.startswith("["):
-        value = value[1:].partition("]")[0]
-    elif value.count(":") == 1:
-        value = value.partition(":")[0]
-    value = value.rstrip(".")
-    return value or None
-
-
-def allowed_hosts_from_env(environ: Mapping[str, str]) -> FrozenSet[str]:
-    configured = environ.get(ALLOWED_HOSTS_ENV)
-    if configured:
-        named = {host_name(h) for h in configured.split(",")}
-        listed = {host for host in named if host is not None}
-        if "*" in listed:
-            raise ValueError(f"{ALLOWED_HOSTS_ENV} lists host names; '*' is not allowed.")
-        return frozenset(listed)
-    hosts = set(DEFAULT_HOSTS)
-    bound = host_name(environ.get("PLUSKOD_HOST"))
-    if bound and bound not in _WILDCARDS:
-        hosts.add(bound)
-    return frozenset(hosts)
-
-
 @dataclass
 class HttpGuard:
     tokens: ApiTokens

@@ -8,10 +8,9 @@ from pluskod.channels.http_guard import (
     PUBLIC,
     GuardedBlueprint,
     HttpGuard,
-    allowed_hosts_from_env,
-    host_name,
 )
 from pluskod.core.clients import ClientPseudonyms
+from pluskod.core.hosts import allowed_hosts_from_env, host_name
 from pluskod.core.tokens import ApiTokens, bearer
 
 SECRET = b"s" * 40

@@ -1,0 +1,50 @@
+"""Serve the editors' content studio (what `make run` starts beside the assistant).
+
+    python -m tools.studio [--port 5080]
+
+Listens on 127.0.0.1 (``PLUSKOD_HOST``) at ``PLUSKOD_STUDIO_PORT`` (5080). It edits the project
+in the current directory, keeps its accounts in ``PLUSKOD_STUDIO_DB_URL`` (default
+``var/studio.db``) and swaps the model of the assistant at ``PLUSKOD_RASA_URL`` when something is
+published (:mod:`studio.wiring`). Accounts: ``python -m tools.studio_users``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import List, Optional
+
+from pluskod.core.hosts import allowed_hosts_from_env
+from pluskod.core.secrets import SecretError
+from studio.app import Studio, create_app
+from studio.store import store_from_env
+from studio.wiring import publisher_from_env
+from tools import ROOT
+
+PORT_ENV = "PLUSKOD_STUDIO_PORT"
+INSECURE_COOKIE_ENV = "PLUSKOD_STUDIO_INSECURE_COOKIE"
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get(PORT_ENV, "5080")))
+    parser.add_argument("--host", default=os.environ.get("PLUSKOD_HOST", "127.0.0.1"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        store = store_from_env(os.environ, str(ROOT))
+        studio = Studio(root=ROOT, store=store, publisher=publisher_from_env(ROOT, store=store),
+                        allowed_hosts=allowed_hosts_from_env(os.environ),
+                        secure_cookie=os.environ.get(INSECURE_COOKIE_ENV) != "1")
+    except (SecretError, ValueError) as error:
+        print(f"[studio] error: {error}", file=sys.stderr)
+        return 2
+    app = create_app(studio)
+    app.run(host=args.host, port=args.port, access_log=False, motd=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
