@@ -174,6 +174,9 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         request.ctx.session = None
         if host_name(request.headers.get("host")) not in studio.allowed_hosts:
             return response.text("Unknown host.", status=403)
+        if declared_length(request) > MAX_BODY:
+            # Sanic's own limit stops reading a body only once the handler reads it
+            return response.text("Za duże żądanie.", status=413)
         if request.path.startswith("/static/"):
             return None
         request.ctx.session = studio.store.session(request.cookies.get(COOKIE))
@@ -513,6 +516,13 @@ def form(request: Request) -> Dict[str, str]:
         return {}
     return {name: str(values[0]) if isinstance(values, list) and values else str(values)
             for name, values in fields.items()}
+
+
+def declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length") or 0)
+    except ValueError:
+        return MAX_BODY + 1
 
 
 def safe_next(target: str) -> str:

@@ -3,7 +3,8 @@ published versions.
 
 SQLAlchemy, a SQLite file by default (``var/studio.db``), PostgreSQL by configuration
 (``PLUSKOD_STUDIO_DB_URL``). Passwords exist only as argon2id hashes; session ids only as
-SHA-256 digests (a stolen table opens no session); who tried to log in is counted under keyed
+SHA-256 digests (a stolen table opens no session), and a session's CSRF token is derived from
+its id, so it is stored nowhere; who tried to log in is counted under keyed
 pseudonyms (:func:`pluskod.core.secrets.derive_key`), never a name or an address in clear.
 
 **Logins are counted like customers' codes** (:mod:`pluskod.core.directory`): a failure counts
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
 
 from argon2 import PasswordHasher
@@ -44,7 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from pluskod.core.lockout import Limit
-from pluskod.core.secrets import STUDIO_SECRET, derive_key
+from pluskod.core.secrets import STUDIO_DEMO_PASSWORD, STUDIO_SECRET, derive_key
 
 DEFAULT_URL = "sqlite:///var/studio.db"
 URL_ENV = "PLUSKOD_STUDIO_DB_URL"
@@ -73,7 +75,6 @@ class SessionRow(Base):
     __tablename__ = "studio_sessions"
     digest = Column(String(64), primary_key=True)
     user = Column(String(64), nullable=False, index=True)
-    csrf = Column(String(64), nullable=False)
     created_at = Column(DateTime, nullable=False)
     last_seen = Column(DateTime, nullable=False)
 
@@ -341,8 +342,7 @@ class StudioStore:
         token = secrets.token_urlsafe(32)
         now = self._now()
         with self._transaction() as session:
-            session.add(SessionRow(digest=_digest(token), user=account.name,
-                                   csrf=secrets.token_urlsafe(32), created_at=now,
+            session.add(SessionRow(digest=_digest(token), user=account.name, created_at=now,
                                    last_seen=now))
         return token
 
@@ -362,7 +362,7 @@ class StudioStore:
                 session.delete(row)
                 return None
             row.last_seen = now
-            return StudioSession(Account(user.name, Role(user.role)), row.csrf)
+            return StudioSession(Account(user.name, Role(user.role)), _csrf(token))
 
     def close_session(self, token: Optional[str]) -> None:
         if token:
@@ -423,6 +423,12 @@ def _version(row: VersionRow) -> Version:
                    bool(row.live))
 
 
+def _csrf(token: str) -> str:
+    """The session's CSRF token: derived from the session id (which only the cookie holds),
+    so it is stored nowhere and dies with the session."""
+    return hmac.new(token.encode("utf-8"), b"studio csrf", hashlib.sha256).hexdigest()
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -432,6 +438,20 @@ def _sqlite_connect(connection, _record) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+DEMO_USER = "demo"
+
+
+def ensure_demo_publisher(store: StudioStore, environ: Mapping[str, str]) -> Optional[Path]:
+    """On a local first start (the studio's default database, no account yet): a publisher
+    ``demo`` whose password is the file :data:`STUDIO_DEMO_PASSWORD` creates (mode 600).
+    Returns that file when the account was made now, else ``None``."""
+    if environ.get(URL_ENV) or store.has_users():
+        return None
+    password = STUDIO_DEMO_PASSWORD.load(environ).decode("utf-8")
+    store.add_user(DEMO_USER, Role.PUBLISHER.value, password)
+    return Path(environ.get(STUDIO_DEMO_PASSWORD.file_env) or STUDIO_DEMO_PASSWORD.default_file)
 
 
 def store_from_env(environ: Optional[Mapping[str, str]] = None,

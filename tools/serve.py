@@ -5,7 +5,13 @@
 
 Both servers listen on 127.0.0.1 (``PLUSKOD_HOST`` to change). Ports come from
 ``RASA_PORT`` (5005) and ``ACTION_PORT`` (5055). Server output goes to ``logs/``. Ctrl-C stops
-everything this script started; if one server dies, the other is stopped too.
+everything this script started; if one server dies, the others are stopped too.
+
+Beside them it starts the editors' content studio (:mod:`tools.studio`) on
+``PLUSKOD_STUDIO_PORT`` (5080; ``PLUSKOD_STUDIO=0`` leaves it out). On a local first start it
+creates a demo publisher and says once where its password is. Once something has been published
+in the studio, the assistant serves the published version's model, not a model trained from the
+drafts.
 
 The Rasa server gets the API secret (``PLUSKOD_JWT_SECRET``, else ``.secrets/jwt-secret``,
 created on a first start) through its environment, never on a command line that ``ps`` shows.
@@ -39,6 +45,7 @@ from pluskod.core.directory import URL_ENV, directory_from_env, reason_of
 from pluskod.core.names import DEFAULT_DIRECTORY_URL
 from pluskod.core.secrets import API_SECRET, SecretError
 from pluskod.core.tokens import ADMIN, INTEGRATION, ApiTokens, bearer
+from studio.store import StudioError, ensure_demo_publisher, store_from_env
 from tools import ROOT
 from tools.check_services import shown
 
@@ -94,8 +101,11 @@ class Servers:
                  log_dir: Path, enable_api: bool = True,
                  endpoints_source: Path = ROOT / "endpoints.yml",
                  tracker_db: Optional[Path] = None,
-                 extra_env: Optional[Dict[str, str]] = None, debug: bool = False) -> None:
+                 extra_env: Optional[Dict[str, str]] = None, debug: bool = False,
+                 studio_port: Optional[int] = None) -> None:
         self.model, self.host, self.debug = model, host, debug
+        #: the editors' studio is started too when this is set (``make run`` does)
+        self.studio_port = studio_port
         self.rasa_port, self.action_port = rasa_port, action_port
         self.log_dir, self.enable_api = log_dir, enable_api
         self.processes: Dict[str, subprocess.Popen] = {}
@@ -111,6 +121,10 @@ class Servers:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def studio_url(self) -> str:
+        return f"http://{self.host}:{self.studio_port}"
 
     @property
     def action_url(self) -> str:
@@ -180,6 +194,15 @@ class Servers:
                          self.admin_headers())
         self.check_closed()
 
+    def start_studio(self) -> None:
+        """The editors' studio, publishing to this Rasa server (:mod:`tools.studio`)."""
+        log = self._start("studio", [sys.executable, "-m", "tools.studio",
+                                     "--port", str(self.studio_port), "--host", self.host],
+                          env={"PLUSKOD_RASA_URL": self.rasa_url,
+                               "PLUSKOD_MODEL": str(self.model),
+                               API_SECRET.env: self.api_secret.decode()})
+        wait_until_ready(f"{self.studio_url}/login", self.processes["studio"], "studio", log)
+
     def check_closed(self) -> None:
         """Refuse to go on unless the HTTP API asks for a token and checks the Host header."""
         url = f"{self.rasa_url}/status"
@@ -216,13 +239,26 @@ def running(servers: Servers, rasa: bool = True) -> Iterator[Servers]:
         servers.start_actions()
         if rasa:
             servers.start_rasa()
+            if servers.studio_port:
+                servers.start_studio()
         yield servers
     finally:
         servers.stop()
 
 
-def banner(servers: Servers) -> str:
-    url = servers.rasa_url
+def studio_lines(servers: Servers, demo_password: Optional[Path]) -> str:
+    if not servers.studio_port:
+        return ""
+    lines = f"    Content studio (editors):       {servers.studio_url}/\n"
+    if demo_password is not None:
+        lines += (f"      first start: a demo publisher was created; log in as 'demo' with the "
+                  f"password in {demo_password}\n"
+                  f"      (accounts: python -m tools.studio_users add NAME --role editor)\n")
+    return lines
+
+
+def banner(servers: Servers, demo_password: Optional[Path] = None) -> str:
+    url, studio = servers.rasa_url, studio_lines(servers, demo_password)
     return f"""
   The Plus Kod assistant is running.
     Help page with the chat:        {url}/webhooks/web/   (open it in a browser)
@@ -234,7 +270,7 @@ def banner(servers: Servers) -> str:
     HTTP API (operators; needs a token of the admin role):
       TOKEN=$(.venv/bin/python -m tools.api_token)
       curl -s {url}/model/parse -H "Authorization: Bearer $TOKEN" -d '{{"text": "..."}}'
-    Action server:                  {servers.action_url}/health
+{studio}    Action server:                  {servers.action_url}/health
     Logs:                           {servers.log_dir}/rasa.log, {servers.log_dir}/actions.log
   Press Ctrl-C to stop.
 """
@@ -253,12 +289,31 @@ def main(argv: List[str] | None = None) -> int:
         print(f"error: no model at {args.model}; run `make train`.", file=sys.stderr)
         return 2
 
+    studio_port = None if os.environ.get("PLUSKOD_STUDIO") == "0" else \
+        int(os.environ.get("PLUSKOD_STUDIO_PORT", "5080"))
+    demo_password: Optional[Path] = None
+    model = args.model
+    if studio_port and not args.shell:
+        try:
+            store = store_from_env(os.environ, str(ROOT))
+            demo_password = ensure_demo_publisher(store, os.environ)
+            live = store.live_version()
+            store.engine.dispose()
+        except (SecretError, StudioError, SQLAlchemyError) as error:
+            print(f"[run] error: the studio's store cannot be opened ({error}); set "
+                  f"PLUSKOD_STUDIO=0 to run without the studio.", file=sys.stderr)
+            return 1
+        if live is not None and Path(live.model_file).exists():
+            model = Path(live.model_file)
+            print(f"[run] serving the published version {live.id} ({model.name}); drafts are "
+                  f"published from the studio", flush=True)
     servers = Servers(
-        model=args.model,
+        model=model,
         host=os.environ.get("PLUSKOD_HOST", "127.0.0.1"),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         log_dir=ROOT / "logs",
+        studio_port=None if args.shell else studio_port,
     )
     # SIGINT too: a shell that starts a command in the background without job control (CI
     # scripts, `make test &`) makes it ignore SIGINT, and Python then installs no handler of
@@ -278,7 +333,7 @@ def main(argv: List[str] | None = None) -> int:
                      "--endpoints", str(servers.endpoints), "--interface", servers.host,
                      "--port", str(servers.rasa_port)],
                     cwd=ROOT, env={**os.environ, TOKEN_ENV: servers.action_token})
-            print(banner(servers), flush=True)
+            print(banner(servers, demo_password), flush=True)
             while True:
                 dead = servers.first_exit()
                 if dead:

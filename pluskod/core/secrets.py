@@ -71,6 +71,11 @@ API_SECRET = SecretSource("PLUSKOD_JWT_SECRET", "PLUSKOD_JWT_SECRET_FILE",
 #: keys the studio's pseudonyms of failed logins (:mod:`studio.store`); only the studio reads it
 STUDIO_SECRET = SecretSource("PLUSKOD_STUDIO_SECRET", "PLUSKOD_STUDIO_SECRET_FILE",
                              SECRETS_DIR / "studio-secret")
+#: the password of the demo publisher a local first start of `make run` creates in the studio
+#: (:func:`studio.store.ensure_demo_publisher`); a deployment creates real accounts instead
+STUDIO_DEMO_PASSWORD = SecretSource("PLUSKOD_STUDIO_DEMO_PASSWORD",
+                                    "PLUSKOD_STUDIO_DEMO_PASSWORD_FILE",
+                                    SECRETS_DIR / "studio-demo-password")
 
 
 def derive_key(secret: bytes, purpose: str) -> bytes:

@@ -1,0 +1,327 @@
+"""The studio's HTTP surface attacked on a real server: logins, sessions, CSRF, roles, hosts,
+odd requests; and an editor's change written as a small diff with an audit entry."""
+
+import re
+import subprocess
+import sys
+import threading
+
+import pytest
+import requests
+
+from tests.studio.conftest import EDITOR_PASSWORD, PUBLISHER_PASSWORD, Client
+
+
+def git_log(project):
+    return subprocess.run(["git", "log", "--format=%H"], cwd=project, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def topic_form(client, name="cost", **changes):
+    """The topic page's form as a browser would send it (every field as the page shows it)."""
+    import html
+
+    page = client.get(f"/topics/{name}").text
+
+    def field(pattern):
+        return html.unescape(re.search(pattern, page, re.S).group(1))
+
+    values = {"name": name,
+              "title": field(r'id="title" name="title" value="([^"]*)"'),
+              "text": field(r'name="text" rows="7" required>(.*?)</textarea>'),
+              "examples": field(r'name="examples" rows="14">(.*?)</textarea>')}
+    for index in range(4):
+        values[f"button{index}_title"] = field(
+            rf'name="button{index}_title" value="([^"]*)"')
+        select = field(rf'<select id="button{index}" name="button{index}">(.*?)</select>')
+        chosen = re.search(r'<option value="([^"]*)" selected>', select)
+        values[f"button{index}"] = chosen.group(1) if chosen else ""
+    values.update(changes)
+    return values
+
+
+# --- logging in ------------------------------------------------------------------------------
+def test_a_login_sets_a_strict_session_cookie_and_opens_the_studio(studio_site):
+    client = Client(studio_site[0])
+    response = client.login("ewa", EDITOR_PASSWORD)
+    assert response.status_code == 303 and response.headers["Location"] == "/topics"
+    cookie = [h for h in response.raw.headers.getlist("Set-Cookie")
+              if h.startswith("pluskod_studio=")][0]
+    for attribute in ("HttpOnly", "SameSite=Strict", "Secure", "Path=/"):
+        assert attribute.lower() in cookie.lower()
+    page = client.get("/topics")
+    assert page.status_code == 200 and "ewa (redaktor)" in page.text
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("name,password", [("ewa", "zle-haslo-123456"), ("ewa", ""),
+                                           ("nikt", EDITOR_PASSWORD), ("", ""),
+                                           ("ewa", EDITOR_PASSWORD + "\x00")])
+def test_a_wrong_login_opens_nothing_and_says_so_in_polish(studio_site, name, password):
+    client = Client(studio_site[0])
+    response = client.login(name, password)
+    assert response.status_code == 401
+    assert "Nieprawidłowa nazwa lub hasło." in response.text
+    assert "pluskod_studio" not in client.cookies
+    assert client.get("/topics").status_code == 303
+
+
+def test_a_login_form_must_come_from_this_login_page(studio_site):
+    url = studio_site[0]
+    victim, attacker = Client(url), Client(url)
+    attacker.get("/login")
+    token = attacker.cookies["pluskod_studio_login"]
+    victim.get("/login")
+    # the attacker's own form token, posted from the victim's browser (login CSRF)
+    forged = victim.post("/login", {"login_token": token, "name": "ewa",
+                                    "password": EDITOR_PASSWORD}, csrf=False)
+    assert forged.status_code == 403 and "pluskod_studio" not in victim.cookies
+    missing = Client(url).post("/login", {"name": "ewa", "password": EDITOR_PASSWORD},
+                               csrf=False)
+    assert missing.status_code == 403
+    page = Client(url)
+    page.get("/login")
+    token = page.cookies["pluskod_studio_login"]
+    other_site = page.post("/login", {"login_token": token, "name": "ewa",
+                                      "password": EDITOR_PASSWORD}, csrf=False,
+                           headers={"Origin": "http://evil.example"})
+    assert other_site.status_code == 403 and "pluskod_studio" not in page.cookies
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "http://evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)"])
+def test_the_page_after_login_is_never_another_site(studio_site, target):
+    client = Client(studio_site[0])
+    page = client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+    response = client.post("/login", {"login_token": token, "name": "piotr",
+                                      "password": PUBLISHER_PASSWORD, "next": target},
+                           csrf=False)
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_wrong_passwords_lock_the_name_over_http_until_an_operator_unlocks_it(studio_site):
+    url, project, env = studio_site
+    subprocess.run([sys.executable, "-m", "tools.studio_users", "add", "zofia", "--role",
+                    "editor"], cwd=project, env=env, input="zofia-haslo-2026\n", text=True,
+                   check=True, capture_output=True)
+    statuses = [Client(url).login("zofia", f"proba-{n}-hasla").status_code for n in range(5)]
+    assert statuses == [401] * 4 + [429]
+    locked = Client(url).login("zofia", "zofia-haslo-2026")
+    assert locked.status_code == 429 and "Zbyt wiele nieudanych prób" in locked.text
+    subprocess.run([sys.executable, "-m", "tools.studio_users", "unlock", "zofia"],
+                   cwd=project, env=env, check=True, capture_output=True)
+    assert Client(url).login("zofia", "zofia-haslo-2026").status_code == 303
+
+
+# --- sessions ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/topics", "/topics/cost", "/publish", "/audit", "/intents",
+                                  "/responses", "/conversations", "/topics/new"])
+def test_every_page_needs_a_session(studio_site, path):
+    response = Client(studio_site[0]).get(path)
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("cookie", ["", "x", "a" * 43, "a" * 5000, "'; DROP TABLE studio_users;--"])
+def test_a_forged_session_cookie_opens_nothing(studio_site, cookie):
+    client = Client(studio_site[0])
+    client.cookies["pluskod_studio"] = cookie
+    assert client.get("/topics").status_code == 303
+
+
+def test_after_logout_the_old_cookie_opens_nothing(studio_site):
+    client = Client(studio_site[0])
+    client.login("ewa", EDITOR_PASSWORD)
+    stolen = dict(client.cookies)
+    assert client.post("/logout").status_code == 303
+    thief = Client(studio_site[0])
+    thief.cookies.update(stolen)
+    assert thief.get("/topics").status_code == 303
+
+
+# --- CSRF and origins -----------------------------------------------------------------------
+def csrf_variants(editor, studio_site):
+    other = Client(studio_site[0])
+    other.login("piotr", PUBLISHER_PASSWORD)
+    return [
+        ({"csrf": ""}, {}),
+        ({"csrf": "x" * 43}, {}),
+        ({"csrf": other.csrf}, {}),
+        ({}, {"Origin": "http://evil.example"}),
+        ({}, {"Origin": "null"}),
+        ({}, {"Sec-Fetch-Site": "cross-site"}),
+        ({}, {"Origin": f"http://evil.example.{studio_site[0][7:]}"}),
+    ]
+
+
+def test_a_change_without_the_sessions_token_or_from_another_site_is_refused(editor,
+                                                                              studio_site):
+    project = studio_site[1]
+    path = project / "data/faq/cost.yml"
+    before = path.read_text(encoding="utf-8")
+    for data, headers in csrf_variants(editor, studio_site):
+        values = {**topic_form(editor, text="Przejęta odpowiedź."), **data}
+        if not data:
+            values["csrf"] = editor.csrf
+        response = editor.post("/topics/cost", values, csrf=False, headers=headers)
+        assert response.status_code == 403, (data, headers)
+        assert path.read_text(encoding="utf-8") == before
+
+
+def test_an_editor_cannot_publish_roll_back_or_discard(editor, studio_site):
+    project = studio_site[1]
+    log = git_log(project)
+    for path in ("/publish", "/rollback/1", "/discard"):
+        response = editor.post(path, {"message": "przejęcie"})
+        assert response.status_code == 403, path
+        assert "tylko osoby z rolą publikującej" in response.text
+    assert git_log(project) == log
+    assert "Opublikuj" not in editor.get("/publish").text
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "", "localhost@evil"])
+def test_a_foreign_host_header_is_refused(studio_site, host):
+    response = requests.get(studio_site[0] + "/login", headers={"Host": host}, timeout=10)
+    assert response.status_code == 403
+
+
+# --- odd requests ------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/topics/..%2F..%2Fdomain", "/topics/nope", "/topics/%00",
+                                  "/intents/..%2Fdomain", "/topics/cost%2F..%2Fcost"])
+def test_odd_paths_are_a_polish_not_found(editor, path):
+    response = editor.get(path)
+    assert response.status_code == 404
+    assert "Traceback" not in response.text
+
+
+def test_a_huge_body_is_refused_before_it_is_read(editor, studio_site):
+    response = editor.post("/topics/cost", {"text": "x" * (600 * 1024)})
+    assert response.status_code == 413
+
+
+def test_a_json_body_is_an_empty_form(editor):
+    response = editor.request("POST", "/topics/cost", json={"text": "x"})
+    assert response.status_code == 403
+
+
+# --- editing ------------------------------------------------------------------------------------
+def test_an_editors_change_is_one_line_of_diff_and_an_audit_entry(editor, studio_site):
+    project = studio_site[1]
+    values = topic_form(editor)
+    values["text"] = values["text"].replace("nie będę zgadywać", "nie zgaduję")
+    response = editor.post("/topics/cost", values)
+    assert response.status_code == 303 and response.headers["Location"] == "/topics/cost?ok=saved"
+    diff = subprocess.run(["git", "diff", "--unified=0", "--", "data/faq/cost.yml"],
+                          cwd=project, capture_output=True, text=True).stdout
+    changed = [line for line in diff.splitlines() if line[:1] in "+-"
+               and not line.startswith(("+++", "---"))]
+    assert len(changed) == 2 and "nie zgaduję" in changed[1]
+    audit = editor.get("/audit").text
+    assert re.search(r"<td>ewa</td><td>zmiana</td><td>faq/cost</td><td>odpowiedź", audit)
+    subprocess.run(["git", "checkout", "--", "data"], cwd=project, check=True)
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"text": "Plus Kod kosztuje 9,99 zł."}, "is not in docs/sources/"),
+    ({"examples": "jedno pytanie"}, "at least 25 are needed"),
+    ({"title": ""}, "Podaj pytanie-tytuł"),
+    ({"text": "Długa odpowiedź. " * 60}, "at most 700"),
+])
+def test_a_change_with_errors_is_not_written(editor, studio_site, change, message):
+    path = studio_site[1] / "data/faq/cost.yml"
+    before = path.read_text(encoding="utf-8")
+    response = editor.post("/topics/cost", topic_form(editor, **change))
+    assert response.status_code == 422
+    assert message in response.text
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_markup_in_an_answer_is_text_everywhere(editor, studio_site):
+    project = studio_site[1]
+    evil = 'Uwaga <script>alert("x")</script> <img src=x onerror=alert(1)> 601 102 601'
+    assert editor.post("/topics/cost", topic_form(editor, text=evil)).status_code == 303
+    page = editor.get("/topics/cost").text
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in editor.get("/topics").text
+    subprocess.run(["git", "checkout", "--", "data"], cwd=project, check=True)
+
+
+def test_the_check_as_you_type_names_a_planted_conflict_with_both_sides(editor):
+    values = topic_form(editor, name="how_to_get")
+    values["examples"] += "\nIle kosztuje plus kod"
+    result = editor.post("/check", values, headers={"X-CSRF-Token": editor.csrf}).json()
+    assert result["errors"] == []
+    assert any("'Ile kosztuje plus kod' (faq/how_to_get) nearly repeats 'Ile kosztuje Plus Kod?' "
+               "(faq/cost, data/faq/cost.yml:11)" in w for w in result["warnings"])
+
+
+def test_the_check_needs_the_token_too(editor):
+    response = editor.post("/check", topic_form(editor), csrf=False)
+    assert response.status_code == 403
+
+
+def test_a_new_topic_end_to_end(editor, studio_site):
+    project = studio_site[1]
+    examples = "\n".join(f"zgubiłem telefon co z plus kodem wariant {n}" for n in range(25))
+    values = {"name": "lost_phone", "title": "Zgubiłem telefon – co z Plus Kodem?",
+              "text": "Zadzwoń do Działu Obsługi Klienta: 601 102 601.", "examples": examples,
+              "button0": "/human_handoff", "button0_title": "Konsultant"}
+    response = editor.post("/topics/new", values)
+    assert response.status_code == 303, response.text
+    assert response.headers["Location"] == "/topics/lost_phone?ok=added"
+    assert (project / "data/faq/lost_phone.yml").exists()
+    from editor_tools.check_content import check
+
+    assert check(project).errors == []
+    assert "lost_phone" in editor.get("/topics").text
+    again = editor.post("/topics/new", values)
+    assert again.status_code == 422 and "już istnieje" in again.text
+    (project / "data/faq/lost_phone.yml").unlink()
+
+
+@pytest.mark.parametrize("name", ["../../domain", "Lost", "a", "x" * 60])
+def test_a_new_topic_with_a_bad_name_writes_nothing(editor, studio_site, name):
+    before = sorted(p.name for p in (studio_site[1] / "data/faq").iterdir())
+    response = editor.post("/topics/new", {"name": name, "title": "T", "text": "Odpowiedź.",
+                                           "examples": "a"})
+    assert response.status_code == 422
+    assert sorted(p.name for p in (studio_site[1] / "data/faq").iterdir()) == before
+
+
+def test_two_editors_saving_at_once_both_land(studio_site):
+    url, project = studio_site[0], studio_site[1]
+    first, second = Client(url), Client(url)
+    first.login("ewa", EDITOR_PASSWORD)
+    second.login("piotr", PUBLISHER_PASSWORD)
+    a = topic_form(first, name="cost")
+    a["text"] = a["text"] + " (A)"
+    b = topic_form(second, name="security")
+    b["text"] = b["text"] + " (B)"
+    results = {}
+
+    def save(client, name, values):
+        results[name] = client.post(f"/topics/{name}", values).status_code
+
+    threads = [threading.Thread(target=save, args=(first, "cost", a)),
+               threading.Thread(target=save, args=(second, "security", b))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {"cost": 303, "security": 303}
+    assert "(A)" in (project / "data/faq/cost.yml").read_text(encoding="utf-8")
+    assert "(B)" in (project / "data/faq/security.yml").read_text(encoding="utf-8")
+    subprocess.run(["git", "checkout", "--", "data"], cwd=project, check=True)
+
+
+def test_nothing_secret_is_written(studio_site):
+    url, project, _ = studio_site
+    client = Client(url)
+    client.login("ewa", EDITOR_PASSWORD)
+    session = client.cookies["pluskod_studio"]
+    written = b"".join(p.read_bytes() for p in (project / "var").rglob("*") if p.is_file())
+    written += (project.parent / "studio.log").read_bytes()
+    for secret in (EDITOR_PASSWORD, PUBLISHER_PASSWORD, session, client.csrf):
+        assert secret.encode() not in written
