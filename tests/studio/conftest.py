@@ -143,7 +143,8 @@ class Client:
     Secure flag (the studio sets it; plain HTTP on loopback is what the tests reach)."""
 
     def __init__(self, url: str) -> None:
-        self.url, self.cookies, self.csrf = url, {}, ""
+        self.url, self.csrf = url, ""
+        self.cookies: dict = {}
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = dict(kwargs.pop("headers", {}) or {})
@@ -175,8 +176,9 @@ class Client:
 
     def login(self, name: str, password: str) -> requests.Response:
         page = self.get("/login")
-        token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
-        response = self.post("/login", {"login_token": token, "name": name,
+        found = re.search(r'name="login_token" value="([^"]+)"', page.text)
+        assert found, page.text
+        response = self.post("/login", {"login_token": found.group(1), "name": name,
                                         "password": password, "next": "/topics"}, csrf=False)
         if response.status_code == 303:
             self.get("/topics")  # picks up the session's CSRF token
