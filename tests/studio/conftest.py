@@ -89,7 +89,7 @@ def copy_project(root: Path, target: Path) -> Path:
             shutil.copy(source, target / name)
     for name in ("pluskod", "build"):
         (target / name).symlink_to(root / name)
-    (target / ".gitignore").write_text("var/\nmodels/\n.secrets/\nlogs/\npluskod\nbuild\n")
+    (target / ".gitignore").write_text("var/\nmodels/\n.secrets/\nlogs/\n.rasa/\npluskod\nbuild\n")
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
     subprocess.run(["git", "init", "-q"], cwd=target, check=True)
     subprocess.run(git + ["add", "-A"], cwd=target, check=True)
