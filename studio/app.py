@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import secrets
 import threading
 import time
@@ -53,6 +54,7 @@ from studio.content import (
     new_topic_text,
     set_topic,
 )
+from studio.inbox import Inbox, InboxError
 from studio.publishing import GateFailed, Outcome, Publisher, PublishError
 from studio.store import Account, LoginResult, StudioSession, StudioStore
 
@@ -71,10 +73,14 @@ NOTICES = {
     "started": "Publikacja ruszyła; postęp widać poniżej.",
     "rollback": "Wycofywanie ruszyło; postęp widać poniżej.",
     "loggedout": "Wylogowano.",
+    "inbox_added": "Dodano pytanie jako przykład (szkic). Zacznie działać po publikacji.",
+    "inbox_dismissed": "Pominięto pytanie; nie wróci do skrzynki.",
 }
+QUESTION_KEY = re.compile(r"[0-9a-f]{32}")
 #: buttons an editor may put under an answer besides other topics (title, payload)
 FIXED_BUTTONS = (("Konsultant", "/human_handoff"),)
 ACTIONS_PL = {"edit": "zmiana", "add_topic": "nowy temat", "add_rule": "nowa reguła",
+              "inbox_add": "przykład ze skrzynki", "inbox_dismiss": "pominięte ze skrzynki",
               "publish": "publikacja", "rollback": "wycofanie", "discard": "odrzucenie szkiców",
               "login": "logowanie"}
 
@@ -133,6 +139,7 @@ class Studio:
     store: StudioStore
     publisher: Publisher
     allowed_hosts: frozenset
+    inbox: Optional[Inbox] = None
     secure_cookie: bool = True
     jobs: Jobs = field(default_factory=Jobs)
 
@@ -485,6 +492,58 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
             return render(request, "error.html", status=409, message=str(error))
         return redirect("/publish?ok=discarded")
 
+    # --- the inbox of unanswered questions ----------------------------------------------
+    @app.get("/inbox")
+    async def inbox(request: Request) -> HTTPResponse:
+        content = studio.content
+        titles = {f"{RETRIEVAL_INTENT}/{t.name}": t.title for t in content.topics()}
+        targets = [(key, f"Temat: {title}") for key, title in titles.items()]
+        targets += [(name, f"Intencja: {name}") for name, _ in content.intent_files()]
+        groups, problem = [], None
+        if studio.inbox is None:
+            problem = "Skrzynka nie jest skonfigurowana (brak bazy rozmów)."
+        else:
+            try:
+                groups = studio.inbox.groups(studio.store.handled_questions())
+            except InboxError as error:
+                problem = str(error)
+        return render(request, "inbox.html", groups=groups[:200], total=len(groups),
+                      problem=problem, titles=titles, targets=targets, problems=[])
+
+    @app.post("/inbox/add")
+    async def inbox_add(request: Request) -> HTTPResponse:
+        values = form(request)
+        keys = question_keys(values.get("keys", ""))
+        intent = values.get("intent", "")
+        example = " ".join(values.get("text", "").split())[:300]
+        content = studio.content
+        known = {name for name, _ in content.intent_files()} | {
+            f"{RETRIEVAL_INTENT}/{t}" for t in content.topic_names()}
+        if not keys or intent not in known or not example:
+            return render(request, "error.html", status=422,
+                          message="Wybierz temat lub intencję i zostaw tekst pytania.")
+        path, text = content.example_added(intent, example)
+        if text is not None:
+            report = check(studio.root, drafts={path: text})
+            mine = problems_of(report.errors, path, studio.root)
+            if mine:
+                return render(request, "error.html", status=422,
+                              message="Nie dodano przykładu: " + " | ".join(mine))
+            content.add_example(intent, example)
+        studio.store.handle_questions(keys, f"added:{intent}", request.ctx.session.account.name)
+        studio.store.audit(request.ctx.session.account.name, "inbox_add", intent, example)
+        return redirect("/inbox?ok=inbox_added")
+
+    @app.post("/inbox/dismiss")
+    async def inbox_dismiss(request: Request) -> HTTPResponse:
+        keys = question_keys(form(request).get("keys", ""))
+        if not keys:
+            return render(request, "error.html", status=422, message="Nie ma takiego pytania.")
+        studio.store.handle_questions(keys, "dismissed", request.ctx.session.account.name)
+        studio.store.audit(request.ctx.session.account.name, "inbox_dismiss",
+                           f"{len(keys)} pytań", "")
+        return redirect("/inbox?ok=inbox_dismissed")
+
     @app.get("/audit")
     async def audit(request: Request) -> HTTPResponse:
         return render(request, "audit.html", entries=studio.store.audit_trail())
@@ -516,6 +575,11 @@ def form(request: Request) -> Dict[str, str]:
         return {}
     return {name: str(values[0]) if isinstance(values, list) and values else str(values)
             for name, values in fields.items()}
+
+
+def question_keys(text: str) -> List[str]:
+    """The inbox keys a form sent (at most 500, each 32 hex digits; anything else dropped)."""
+    return [k for k in text.split(",")[:500] if QUESTION_KEY.fullmatch(k)]
 
 
 def declared_length(request: Request) -> int:

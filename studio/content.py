@@ -224,19 +224,33 @@ class Content:
             data["nlu"].remove(extra)
         write_atomically(path, dump(data))
 
-    def add_example(self, intent: str, example: str) -> Path:
-        """Add one example to a topic (``faq/<topic>``) or an intent; returns the file."""
+    def example_added(self, intent: str, example: str) -> Tuple[Path, Optional[str]]:
+        """The file that holds ``intent`` (``faq/<topic>`` or an intent of data/nlu/) and the
+        text it would have with ``example`` added (``None`` when it is there already)."""
         example = " ".join(example.split())
         if intent.startswith(f"{RETRIEVAL_INTENT}/"):
             topic = self.topic(intent.split("/", 1)[1])
-            if example not in topic.examples:
-                topic.examples.append(example)
-                self.save_topic(topic)
-            return topic.path
-        examples = self.intent(intent)
-        if example not in examples.examples:
-            self.save_intent(intent, examples.examples + [example])
-        return examples.path
+            if example in topic.examples:
+                return topic.path, None
+            topic.examples.append(example)
+            return topic.path, dump(set_topic(load(topic.path), topic))
+        current = self.intent(intent)
+        if example in current.examples:
+            return current.path, None
+        data = load(current.path)
+        blocks = [b for b in data.get("nlu") or []
+                  if isinstance(b, dict) and b.get("intent") == intent]
+        blocks[0]["examples"] = examples_block(current.examples + [example])
+        for extra in blocks[1:]:
+            data["nlu"].remove(extra)
+        return current.path, dump(data)
+
+    def add_example(self, intent: str, example: str) -> Path:
+        """Add one example to a topic (``faq/<topic>``) or an intent; returns the file."""
+        path, text = self.example_added(intent, example)
+        if text is not None:
+            write_atomically(path, text)
+        return path
 
     # --- conversation responses ---------------------------------------------------------
     def responses(self) -> List[Response]:

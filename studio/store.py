@@ -108,6 +108,16 @@ class VersionRow(Base):
     live = Column(Boolean, nullable=False, default=False)
 
 
+class InboxRow(Base):
+    """A question of the inbox an editor handled (by its key: no customer's text here)."""
+
+    __tablename__ = "studio_inbox"
+    key = Column(String(64), primary_key=True)
+    state = Column(String(120), nullable=False)
+    actor = Column(String(64), nullable=False)
+    at = Column(DateTime, nullable=False)
+
+
 class Role(str, Enum):
     EDITOR = "editor"
     PUBLISHER = "publisher"
@@ -313,15 +323,19 @@ class StudioStore:
                       self.policy.client.window + self.policy.client.lock)
         session.execute(delete(LoginFailures).where(LoginFailures.window_start < now - longest))
         values = [{"subject": s, "failures": 0, "window_start": now} for s in subjects]
+        session.execute(self._insert(LoginFailures).values(values).on_conflict_do_nothing())
+        statement = (select(LoginFailures).where(LoginFailures.subject.in_(subjects))
+                     .order_by(LoginFailures.subject).with_for_update())
+        return {row.subject: row for row in session.execute(statement).scalars()}
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that can skip rows already there (``on_conflict_do_nothing``)."""
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(
             self.engine.dialect.name)
         if insert is None:
             raise RuntimeError(f"The studio supports SQLite and PostgreSQL, not "
                                f"{self.engine.dialect.name}.")
-        session.execute(insert(LoginFailures).values(values).on_conflict_do_nothing())
-        statement = (select(LoginFailures).where(LoginFailures.subject.in_(subjects))
-                     .order_by(LoginFailures.subject).with_for_update())
-        return {row.subject: row for row in session.execute(statement).scalars()}
+        return insert(table)
 
     def _verify(self, stored: Optional[str], password: str) -> bool:
         try:
@@ -380,6 +394,23 @@ class StudioStore:
             rows = session.execute(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit))
             return [AuditEntry(r.at, r.actor, r.action, r.target, r.detail)
                     for r in rows.scalars()]
+
+    # --- the inbox ----------------------------------------------------------------------
+    def handled_questions(self) -> set:
+        with self._transaction() as session:
+            return set(session.execute(select(InboxRow.key)).scalars())
+
+    def handle_questions(self, keys: List[str], state: str, actor: str) -> int:
+        """Remember ``keys`` as handled (``added:<intent>`` or ``dismissed``); returns how
+        many were new. Handling a key twice keeps the first record."""
+        rows = [{"key": key, "state": state[:120], "actor": actor, "at": self._now()}
+                for key in sorted(set(keys))]
+        if not rows:
+            return 0
+        with self._transaction() as session:
+            result = session.execute(self._insert(InboxRow).values(rows)
+                                     .on_conflict_do_nothing())
+            return int(result.rowcount or 0)
 
     # --- published versions -------------------------------------------------------------
     def record_version(self, commit: str, model_file: str, author: str, message: str) -> Version:

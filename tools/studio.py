@@ -4,8 +4,10 @@
 
 Listens on 127.0.0.1 (``PLUSKOD_HOST``) at ``PLUSKOD_STUDIO_PORT`` (5080). It edits the project
 in the current directory, keeps its accounts in ``PLUSKOD_STUDIO_DB_URL`` (default
-``var/studio.db``) and swaps the model of the assistant at ``PLUSKOD_RASA_URL`` when something is
-published (:mod:`studio.wiring`). Accounts: ``python -m tools.studio_users``.
+``var/studio.db``), reads its inbox from the tracker store (``PLUSKOD_TRACKER_DB_URL``, else
+as ``endpoints.yml`` configures it) and swaps the model of the assistant at
+``PLUSKOD_RASA_URL`` when something is published (:mod:`studio.wiring`). Accounts:
+``python -m tools.studio_users``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import List, Optional
 from pluskod.core.hosts import allowed_hosts_from_env
 from pluskod.core.secrets import SecretError
 from studio.app import Studio, create_app
+from studio.inbox import Inbox, tracker_url
 from studio.store import store_from_env
 from studio.wiring import publisher_from_env
 from tools import ROOT
@@ -37,6 +40,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         store = store_from_env(os.environ, str(ROOT))
         studio = Studio(root=ROOT, store=store, publisher=publisher_from_env(ROOT, store=store),
                         allowed_hosts=allowed_hosts_from_env(os.environ),
+                        inbox=Inbox(tracker_url(ROOT)),
                         secure_cookie=os.environ.get(INSECURE_COOKIE_ENV) != "1")
     except (SecretError, ValueError) as error:
         print(f"[studio] error: {error}", file=sys.stderr)

@@ -21,8 +21,11 @@ from typing import List, Optional
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE_TABLE = str.maketrans("", "", INVISIBLE)
 _GAP = r"(?:\s*[.\-\u2010-\u2015]\s*|\s+)?"
-_PHONE = re.compile(
-    rf"(?:\(\s*(?:\+|00)48\s*\)|(?:\+|00)48)?{_GAP}(\d{{3}}){_GAP}(\d{{3}}){_GAP}(\d{{3}})")
+_PATTERN = (rf"(?:(?:\(\s*(?:\+|00)48\s*\)|(?:\+|00)48){_GAP})?"
+            rf"(\d{{3}}){_GAP}(\d{{3}}){_GAP}(\d{{3}})")
+_PHONE = re.compile(_PATTERN)
+#: a phone number inside text: not part of a longer run of digits
+_PHONE_IN_TEXT = re.compile(rf"(?<![\d+]){_PATTERN}(?!\d)")
 
 
 def _ascii_digit(char: str) -> str:
@@ -55,10 +58,15 @@ def find_phones(text: Optional[str]) -> List[str]:
     :func:`parse_phone` reads (a longer run of digits holds none)."""
     if not text:
         return []
-    text = ascii_digits(text)
-    return ["".join(m.groups()) for m in _PHONE.finditer(text)
-            if not text[m.end():m.end() + 1].isdigit()
-            and not (m.start() > 0 and text[m.start() - 1].isdigit())]
+    return ["".join(m.groups()) for m in _PHONE_IN_TEXT.finditer(ascii_digits(text))]
+
+
+def mask_phones(text: str) -> str:
+    """``text`` with every phone number :func:`find_phones` finds written as its
+    :func:`phone_hint` (``*** *** 200``), whatever its spelling."""
+    if not find_phones(text):
+        return text
+    return _PHONE_IN_TEXT.sub(lambda m: phone_hint("".join(m.groups())), ascii_digits(text))
 
 
 def format_phone(number: str) -> str:

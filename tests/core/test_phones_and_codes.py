@@ -1,7 +1,14 @@
 import pytest
 
 from pluskod.core.codes import digits_of, is_trivial, weak_code_reason
-from pluskod.core.phones import ascii_digits, find_phones, format_phone, parse_phone, phone_hint
+from pluskod.core.phones import (
+    ascii_digits,
+    find_phones,
+    format_phone,
+    mask_phones,
+    parse_phone,
+    phone_hint,
+)
 
 
 @pytest.mark.parametrize("text", [
@@ -68,3 +75,14 @@ def test_trivial_codes():
 ])
 def test_phone_numbers_are_found_inside_text(text, found):
     assert find_phones(text) == found
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("mój numer 600 100 200, żony +48 601-102-603", "mój numer *** *** 200, żony *** *** 603"),
+    ("(+48) 600.100.201 i 0048600100202", "*** *** 201 i *** *** 202"),
+    ("numer ６００１００２００", "numer *** *** 200"),
+    ("konto 1234567890123 bez zmian", "konto 1234567890123 bez zmian"),
+    ("kod 48213", "kod 48213"),
+])
+def test_phone_numbers_are_masked_in_any_spelling(text, masked):
+    assert mask_phones(text) == masked

@@ -191,7 +191,8 @@ def studio_site(root, tmp_path_factory):
     shared by a module's tests; yields (url, project, env). Its assistant is unreachable."""
     folder = tmp_path_factory.mktemp("studio")
     project = copy_project(root, folder / "project")
-    env = studio_env(folder, PLUSKOD_RASA_URL="http://127.0.0.1:9")
+    env = studio_env(folder, PLUSKOD_RASA_URL="http://127.0.0.1:9",
+                     PLUSKOD_TRACKER_DB_URL=f"sqlite:///{folder / 'tracker.db'}")
     add_user(project, env, "ewa", "editor", EDITOR_PASSWORD)
     add_user(project, env, "piotr", "publisher", PUBLISHER_PASSWORD)
     with studio_server(project, env, folder / "studio.log") as url:

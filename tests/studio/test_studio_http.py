@@ -325,3 +325,91 @@ def test_nothing_secret_is_written(studio_site):
     written += (project.parent / "studio.log").read_bytes()
     for secret in (EDITOR_PASSWORD, PUBLISHER_PASSWORD, session, client.csrf):
         assert secret.encode() not in written
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def asked(studio_site):
+    """Customers' questions the assistant could not answer, written by the real store where
+    the studio reads them."""
+    import asyncio
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from pluskod.tracker_store import RedactingSQLTrackerStore
+    from tests.studio.test_inbox import rejected
+
+    db = studio_site[2]["PLUSKOD_TRACKER_DB_URL"][len("sqlite:///"):]
+    store = RedactingSQLTrackerStore(dialect="sqlite", db=db)
+    texts = ["czy plus kod działa za granicą?", "Czy Plus Kod działa za granicą",
+             "mój numer 600 100 201 a kod 48213, czy działa za granicą"]
+    asyncio.run(store.save(DialogueStateTracker.from_events(
+        "klient", [rejected(t) for t in texts])))
+    return texts
+
+
+def inbox_forms(page):
+    return re.findall(r'name="keys" value="([^"]+)"', page)
+
+
+def test_the_inbox_shows_grouped_questions_with_phones_and_codes_masked(editor, asked):
+    page = editor.get("/inbox").text
+    assert "2 ×" in page and "1 ×" in page
+    for secret in ("600 100 201", "600100201", "48213"):
+        assert secret not in page
+    assert "*** *** 201" in page and "•••••" in page
+    assert "Dostępność" in page or "faq/availability" in page
+
+
+def test_adding_a_question_to_a_topic_writes_one_example_and_it_leaves_the_inbox(
+        editor, asked, studio_site):
+    project = studio_site[1]
+    page = editor.get("/inbox").text
+    keys = inbox_forms(page)[0]
+    response = editor.post("/inbox/add", {"keys": keys, "intent": "faq/availability",
+                                          "text": "czy plus kod działa za granicą?"})
+    assert response.status_code == 303 and response.headers["Location"] == "/inbox?ok=inbox_added"
+    diff = subprocess.run(["git", "diff", "--unified=0", "--", "data"], cwd=project,
+                          capture_output=True, text=True).stdout
+    assert [line for line in diff.splitlines() if line.startswith(("+ ", "- ", "+\t"))
+            or (line[:1] in "+-" and not line.startswith(("+++", "---")))] == [
+        "+    - czy plus kod działa za granicą?"]
+    after = editor.get("/inbox").text
+    assert keys not in after and "2 ×" not in after
+    assert "przykład ze skrzynki" in editor.get("/audit").text
+    subprocess.run(["git", "checkout", "--", "data"], cwd=project, check=True)
+
+
+@pytest.mark.parametrize("values", [
+    {"keys": "../../x", "intent": "faq/cost", "text": "a"},
+    {"keys": "0" * 32, "intent": "faq/../../domain", "text": "a"},
+    {"keys": "0" * 32, "intent": "restart", "text": "a"},
+    {"keys": "0" * 32, "intent": "faq/cost", "text": "   "},
+])
+def test_a_forged_inbox_form_writes_nothing(editor, studio_site, values):
+    project = studio_site[1]
+    response = editor.post("/inbox/add", values)
+    assert response.status_code == 422
+    assert subprocess.run(["git", "status", "--porcelain", "--", "data"], cwd=project,
+                          capture_output=True, text=True).stdout == ""
+
+
+def test_a_test_set_sentence_is_not_added_from_the_inbox(editor, studio_site, root):
+    import yaml
+
+    dev = yaml.safe_load((root / "tests/nlu/dev.yml").read_text(encoding="utf-8"))
+    sentence = dev["nlu"][0]["examples"].splitlines()[0].strip()[2:]
+    response = editor.post("/inbox/add", {"keys": "1" * 32, "intent": "out_of_scope",
+                                          "text": sentence})
+    assert response.status_code == 422 and "test set" in response.text
+    assert subprocess.run(["git", "status", "--porcelain", "--", "data"], cwd=studio_site[1],
+                          capture_output=True, text=True).stdout == ""
+
+
+def test_dismissing_a_question_keeps_it_away(publisher, asked):
+    page = publisher.get("/inbox").text
+    keys = inbox_forms(page)
+    assert keys
+    for group in keys:
+        assert publisher.post("/inbox/dismiss", {"keys": group}).status_code == 303
+    assert "Skrzynka jest pusta." in publisher.get("/inbox").text
