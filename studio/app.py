@@ -54,8 +54,9 @@ from studio.content import (
     new_topic_text,
     set_topic,
 )
+from studio.drafts import DraftAssistant, DraftError
 from studio.inbox import Inbox, InboxError
-from studio.publishing import GateFailed, Outcome, Publisher, PublishError
+from studio.publishing import GateFailed, Publisher, PublishError
 from studio.store import Account, LoginResult, StudioSession, StudioStore
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class Job:
     started: float = field(default_factory=time.time)
     lines: List[str] = field(default_factory=list)
     done: bool = False
-    outcome: Optional[Outcome] = None
+    outcome: Optional[Any] = None
     error: Optional[str] = None
     topics: List[Dict[str, object]] = field(default_factory=list)
 
@@ -107,7 +108,7 @@ class Jobs:
         self._lock = threading.Lock()
         self.current: Optional[Job] = None
 
-    def start(self, job: Job, work: Callable[[Callable[[str], None]], Outcome]) -> bool:
+    def start(self, job: Job, work: Callable[[Callable[[str], None]], Any]) -> bool:
         with self._lock:
             if self.current is not None and not self.current.done:
                 return False
@@ -116,10 +117,10 @@ class Jobs:
         def run() -> None:
             try:
                 job.outcome = work(job.lines.append)
-                job.topics = job.outcome.topics
+                job.topics = getattr(job.outcome, "topics", [])
             except GateFailed as error:
                 job.error, job.topics = str(error), error.topics
-            except PublishError as error:
+            except (PublishError, DraftError) as error:
                 job.error = str(error)
             except Exception:  # noqa: BLE001 - the editor gets a sentence, the log the rest
                 logger.exception("the %s failed", job.kind)
@@ -132,6 +133,13 @@ class Jobs:
 
 
 @dataclass
+class TestChat:
+    conversation: str
+    #: (who, text, buttons as (title, payload)) in order
+    lines: List[Tuple[str, str, List[Tuple[str, str]]]] = field(default_factory=list)
+
+
+@dataclass
 class Studio:
     """What the routes need, passed in (tests build their own)."""
 
@@ -140,8 +148,12 @@ class Studio:
     publisher: Publisher
     allowed_hosts: frozenset
     inbox: Optional[Inbox] = None
+    drafts: Optional[DraftAssistant] = None
     secure_cookie: bool = True
     jobs: Jobs = field(default_factory=Jobs)
+    draft_jobs: Jobs = field(default_factory=Jobs)
+    #: the test chat of each session (by its CSRF token): conversation id and what was said
+    chats: Dict[str, "TestChat"] = field(default_factory=dict)
 
     @property
     def content(self) -> Content:
@@ -491,6 +503,58 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         except PublishError as error:
             return render(request, "error.html", status=409, message=str(error))
         return redirect("/publish?ok=discarded")
+
+    # --- the test chat against the drafts' model ---------------------------------------
+    def chat_of(request: Request) -> TestChat:
+        session = request.ctx.session
+        chat = studio.chats.get(session.csrf)
+        if chat is None:
+            chat = studio.chats[session.csrf] = TestChat(
+                f"studio-{session.account.name}-{secrets.token_hex(4)}")
+        return chat
+
+    @app.get("/chat")
+    async def chat_page(request: Request) -> HTTPResponse:
+        job = studio.draft_jobs.current
+        return render(request, "chat.html", chat=chat_of(request), job=job,
+                      running=job is not None and not job.done,
+                      ready=studio.drafts is not None and studio.drafts.ready,
+                      available=studio.drafts is not None,
+                      drafts=studio.publisher.drafts())
+
+    @app.post("/chat/prepare")
+    async def chat_prepare(request: Request) -> HTTPResponse:
+        if studio.drafts is None:
+            return render(request, "error.html", status=409,
+                          message="Czat testowy nie jest skonfigurowany.")
+        drafts = studio.drafts
+        studio.draft_jobs.start(Job("draft", request.ctx.session.account.name),
+                                lambda progress: drafts.prepare(progress))
+        return redirect("/chat")
+
+    @app.post("/chat")
+    async def chat_send(request: Request) -> HTTPResponse:
+        text = " ".join(form(request).get("message", "").split())[:2000]
+        shown = " ".join(form(request).get("shown", "").split())[:200]
+        chat = chat_of(request)
+        if text and studio.drafts is not None:
+            chat.lines.append(("klient", shown or text, []))
+            try:
+                answers = await request.app.loop.run_in_executor(
+                    None, studio.drafts.send, chat.conversation, text)
+            except DraftError as error:
+                chat.lines.append(("błąd", str(error), []))
+            else:
+                for answer in answers:
+                    buttons = [(str(b.get("title", "")), str(b.get("payload", "")))
+                               for b in answer.get("buttons") or [] if isinstance(b, dict)]
+                    chat.lines.append(("asystent", str(answer.get("text") or ""), buttons))
+        return redirect("/chat#koniec")
+
+    @app.post("/chat/reset")
+    async def chat_reset(request: Request) -> HTTPResponse:
+        studio.chats.pop(request.ctx.session.csrf, None)
+        return redirect("/chat")
 
     # --- the inbox of unanswered questions ----------------------------------------------
     @app.get("/inbox")

@@ -7,6 +7,9 @@ Both servers listen on 127.0.0.1 (``PLUSKOD_HOST`` to change). Ports come from
 ``RASA_PORT`` (5005) and ``ACTION_PORT`` (5055). Server output goes to ``logs/``. Ctrl-C stops
 everything this script started; if one server dies, the others are stopped too.
 
+``PLUSKOD_LOG_DIR`` and ``PLUSKOD_TRACKER_DB`` (a SQLite file) move the logs and the tracker
+store elsewhere (the studio's test chat runs a second assistant that way).
+
 Beside them it starts the editors' content studio (:mod:`tools.studio`) on
 ``PLUSKOD_STUDIO_PORT`` (5080; ``PLUSKOD_STUDIO=0`` leaves it out). On a local first start it
 creates a demo publisher and says once where its password is. Once something has been published
@@ -312,7 +315,9 @@ def main(argv: List[str] | None = None) -> int:
         host=os.environ.get("PLUSKOD_HOST", "127.0.0.1"),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
-        log_dir=ROOT / "logs",
+        log_dir=Path(os.environ.get("PLUSKOD_LOG_DIR") or ROOT / "logs"),
+        tracker_db=Path(os.environ["PLUSKOD_TRACKER_DB"])
+        if os.environ.get("PLUSKOD_TRACKER_DB") else None,
         studio_port=None if args.shell else studio_port,
     )
     # SIGINT too: a shell that starts a command in the background without job control (CI

@@ -42,7 +42,10 @@ def live(root, trained_model, tmp_path_factory):
         project = copy_project(root, folder / "project")
         env = studio_env(folder, PLUSKOD_RASA_URL=servers.rasa_url,
                          PLUSKOD_JWT_SECRET_FILE=extra["PLUSKOD_JWT_SECRET_FILE"],
-                         PLUSKOD_MODEL=str(trained_model))
+                         PLUSKOD_MODEL=str(trained_model),
+                         PLUSKOD_TRACKER_DB_URL=f"sqlite:///{folder / 'tracker.db'}",
+                         PLUSKOD_DRAFT_RASA_PORT=str(free_port()),
+                         PLUSKOD_DRAFT_ACTION_PORT=str(free_port()))
         add_user(project, env, "piotr", "publisher", PUBLISHER_PASSWORD)
         with studio_server(project, env, folder / "studio.log") as url:
             yield servers, url, project, env
@@ -195,4 +198,34 @@ def test_a_swap_that_fails_keeps_the_drafts_and_no_commit(live):
     assert git(project, "status", "--porcelain", "--", "data").split() == [
         "M", "data/faq/cost.yml"]
     assert not list((project / "models/published").glob("*odpl*"))
+    git(project, "checkout", "--", "data")
+
+
+def test_the_test_chat_answers_from_the_drafts_while_customers_get_the_live_answer(live):
+    servers, url, project, env = live
+    client = Client(url)
+    client.login("piotr", PUBLISHER_PASSWORD)
+    draft = "Ta odpowiedź jest jeszcze szkicem."
+    values = topic_form(client, "security")
+    values["text"] = values["text"] + " " + draft
+    assert client.post("/topics/security", values).status_code == 303
+    assert client.post("/chat/prepare").status_code == 303
+    deadline = time.monotonic() + 300
+    while 'http-equiv="refresh"' in client.get("/chat").text:
+        assert time.monotonic() < deadline
+        time.sleep(2)
+    assert "Asystent testowy działa na szkicach." in client.get("/chat").text
+    for message in ("czy plus kod jest bezpieczny?", "chcę się zweryfikować", "600 100 200",
+                    "48213"):
+        assert client.post("/chat", {"message": message}).status_code == 303
+    import html
+
+    said = [html.unescape(t) for t in re.findall(r'<p class="pk-text">(.*?)</p>',
+                                                 client.get("/chat").text, re.S)]
+    assert draft in said[1]
+    assert "Plus Kod 5 jest poprawny" in said[-1]
+    assert draft not in ask(servers, "czy plus kod jest bezpieczny?")
+    # the draft assistant writes to its own sandbox, never to the customers' stores
+    assert (project / "var/draft/tracker.db").exists()
+    assert "jeszcze szkicem".encode() not in (project.parent / "tracker.db").read_bytes()
     git(project, "checkout", "--", "data")
