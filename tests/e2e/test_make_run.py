@@ -25,11 +25,18 @@ def port_open(port):
 
 
 def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_path, open_page):
-    rasa_port, action_port = free_port(), free_port()
-    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port)}
+    rasa_port, action_port, studio_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
+           "PLUSKOD_STUDIO_PORT": str(studio_port),
+           # a studio of its own: the checkout's var/ and .secrets/ stay as they are
+           "PLUSKOD_STUDIO_DB_URL": f"sqlite:///{tmp_path / 'studio.db'}",
+           "PLUSKOD_STUDIO_SECRET_FILE": str(tmp_path / "studio-secret")}
     output = tmp_path / "make-run.out"
     with make_run(root, env, output) as make:
         banner = output.read_text()
+        assert f"Content studio (editors):       http://127.0.0.1:{studio_port}/" in banner
+        login = requests.get(f"http://127.0.0.1:{studio_port}/login", timeout=10)
+        assert login.status_code == 200 and "Logowanie do studia treści" in login.text
         assert f"curl -s http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in banner
         assert "python -m tools.api_token --role integration" in banner
         assert f"http://127.0.0.1:{rasa_port}/webhooks/web/" in banner
@@ -55,6 +62,25 @@ def test_make_run_serves_and_ctrl_c_stops_everything(root, trained_model, tmp_pa
         os.killpg(make.pid, signal.SIGINT)          # what Ctrl-C in the terminal does
         make.wait(timeout=60)
         deadline = time.monotonic() + 30
-        while (port_open(rasa_port) or port_open(action_port)) and time.monotonic() < deadline:
+        ports = (rasa_port, action_port, studio_port)
+        while any(port_open(p) for p in ports) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert not port_open(rasa_port) and not port_open(action_port)
+        assert not any(port_open(p) for p in ports)
+
+
+def test_a_local_first_start_creates_a_demo_publisher_and_says_so_once(root, tmp_path):
+    """The demo publisher as ``make run`` makes it (``tools.serve``'s own step, on a studio
+    database of the test's)."""
+    from studio.store import StudioStore, ensure_demo_publisher
+
+    env = {"PLUSKOD_STUDIO_DEMO_PASSWORD_FILE": str(tmp_path / "secrets" / "demo-password")}
+    store = StudioStore(f"sqlite:///{tmp_path / 'studio.db'}", b"s" * 64)
+    made = ensure_demo_publisher(store, env)
+    assert made == tmp_path / "secrets" / "demo-password"
+    assert oct(made.stat().st_mode & 0o777) == "0o600"
+    password = made.read_text().strip()
+    assert len(password) >= 32
+    assert store.login("demo", password, "c").account.can_publish
+    assert ensure_demo_publisher(store, env) is None       # said once: the account exists
+    assert ensure_demo_publisher(StudioStore(f"sqlite:///{tmp_path / 'other.db'}", b"s" * 64),
+                                 {**env, "PLUSKOD_STUDIO_DB_URL": "sqlite:///x"}) is None
