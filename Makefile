@@ -13,7 +13,7 @@ DATA      := $(shell find data -name '*.yml' 2>/dev/null)
 LANG_SRC  := $(wildcard pluskod/language/*.py pluskod/language/*.yml) pluskod/core/folding.py
 
 .PHONY: help install spacy browser train run shell test test-fast lint services validate \
-        test-stories nlu-quality bench-nlu check-content requirements clean
+        test-stories nlu-quality bench-nlu bench-publish check-content requirements clean
 
 help:
 	@echo "make run           install, train if needed, start the assistant (Ctrl-C stops it)"
@@ -27,6 +27,7 @@ help:
 	@echo "make services      is the PostgreSQL the tests use reachable? (make test checks first)"
 	@echo "make requirements  compile requirements.in to the pinned requirements.txt (pip-tools)"
 	@echo "make bench-nlu     compare this pipeline with a vanilla Rasa pipeline"
+	@echo "make bench-publish publish one answer while customers chat: time to live, failures"
 	@echo "make check-content check the editors' files (YAML, names, sources) and rasa data validate"
 
 # --- installation -------------------------------------------------------------------------
@@ -106,6 +107,9 @@ test: install lint services browser train validate test-stories nlu-quality
 
 bench-nlu: install
 	$(PY) -m tools.bench_nlu
+
+bench-publish: train
+	$(PY) -m tools.bench_publish
 
 # requirements.in -> requirements.txt, in a venv of its own: pip-tools needs a newer
 # `packaging` than Rasa 3.6 allows, so it cannot live in $(VENV).

@@ -25,6 +25,7 @@ file to the text it would have, and the check reads that text instead of the fil
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from pluskod.core.masking import holds_a_code
 from pluskod.core.names import (
     FAQ_TOPIC_ENTITY,
     RETRIEVAL_INTENT,
+    SEALED_SLOTS,
+    SECRET_SLOTS,
     faq_response,
     is_allowed_command,
     parse_command,
@@ -56,6 +59,10 @@ MAX_ANSWER_CHARS = 700
 #: intents whose examples are customers giving their number or code: there a number or a code
 #: in an example is expected (and made up)
 DATA_INTENTS = ("inform", "verify_code", "activate_code")
+#: Rasa's entity markup in an example: [text](entity), [text](entity:value), [text]{json}
+ENTITY_MARKUP = re.compile(r"\[(?P<text>[^\]]+?)\](?:\((?P<name>[^:)]+?)(?::[^)]+)?\)"
+                           r"|\{(?P<dict>[^}]*?)\})")
+PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
 
@@ -65,6 +72,10 @@ class Report:
     root: Path = field(default_factory=Path.cwd)
     errors: List[str] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+    #: the same problems in Polish, for the editors' studio (English where a developer's
+    #: problem has no Polish text: the names the code and the YAML share)
+    errors_pl: List[str] = field(default_factory=list)
+    warnings_pl: List[str] = field(default_factory=list)
     #: file -> the text an editor's draft would give it (read instead of the file)
     drafts: Dict[Path, str] = field(default_factory=dict)
 
@@ -75,11 +86,15 @@ class Report:
             where = str(path)
         return where if line is None else f"{where}:{line}"
 
-    def error(self, path: Path, message: str, line: Optional[int] = None) -> None:
+    def error(self, path: Path, message: str, line: Optional[int] = None,
+              pl: Optional[str] = None) -> None:
         self.errors.append(f"{self.where(path, line)}: {message}")
+        self.errors_pl.append(f"{self.where(path, line)}: {pl or message}")
 
-    def warn(self, path: Path, message: str, line: Optional[int] = None) -> None:
+    def warn(self, path: Path, message: str, line: Optional[int] = None,
+             pl: Optional[str] = None) -> None:
         self.warnings.append(f"{self.where(path, line)}: {message}")
+        self.warnings_pl.append(f"{self.where(path, line)}: {pl or message}")
 
     def text(self, path: Path) -> str:
         draft = self.drafts.get(path)
@@ -94,9 +109,12 @@ def load_yaml(path: Path, report: Report) -> Optional[Any]:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         report.error(path, f"not valid YAML ({problem}); check indentation and that each "
                            f"example line starts with '    - '",
-                     line=mark.line + 1 if mark else None)
+                     line=mark.line + 1 if mark else None,
+                     pl=f"plik YAML jest uszkodzony ({problem}); sprawdź wcięcia i to, że "
+                        f"każdy przykład zaczyna się od '    - '")
     except UnicodeDecodeError:
-        report.error(path, "not UTF-8 text; save the file as UTF-8")
+        report.error(path, "not UTF-8 text; save the file as UTF-8",
+                     pl="plik nie jest tekstem UTF-8; zapisz go jako UTF-8")
     return None
 
 
@@ -137,7 +155,9 @@ def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dic
         return {}
     if not isinstance(responses, dict):
         report.error(path, "'responses:' must hold response names, each with its '- text:' "
-                           "variations", line=line_of(path, "responses:", report))
+                           "variations", line=line_of(path, "responses:", report),
+                     pl="pod 'responses:' muszą być nazwy odpowiedzi, każda z wariantami "
+                        "'- text:'")
         return {}
     out: Dict[str, List[Dict[str, Any]]] = {}
     for name, variations in responses.items():
@@ -145,7 +165,8 @@ def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dic
             continue
         if not isinstance(variations, list) or not all(isinstance(v, dict) for v in variations):
             report.error(path, f"{name}: each variation must be a '- text: ...' entry",
-                         line=line_of(path, f"{name}:", report))
+                         line=line_of(path, f"{name}:", report),
+                         pl=f"{name}: każdy wariant musi być wpisem '- text: ...'")
             continue
         cleaned = []
         for variation in variations:
@@ -153,11 +174,14 @@ def responses_of(path: Path, content: Any, report: Report) -> Dict[str, List[Dic
             if buttons is not None and not (isinstance(buttons, list)
                                             and all(isinstance(b, dict) for b in buttons)):
                 report.error(path, f"{name}: each button must be a '- title: ...' entry with "
-                                   f"its 'payload:'", line=line_of(path, f"{name}:", report))
+                                   f"its 'payload:'", line=line_of(path, f"{name}:", report),
+                             pl=f"{name}: każdy przycisk musi być wpisem '- title: ...' z "
+                                f"'payload:'")
                 buttons = []
             if metadata is not None and not isinstance(metadata, dict):
                 report.error(path, f"{name}: 'metadata:' must hold 'key: value' lines",
-                             line=line_of(path, f"{name}:", report))
+                             line=line_of(path, f"{name}:", report),
+                             pl=f"{name}: pod 'metadata:' muszą być wiersze 'klucz: wartość'")
                 metadata = {}
             cleaned.append({**variation, "buttons": buttons or [], "metadata": metadata or {}})
         out[str(name)] = cleaned
@@ -182,27 +206,36 @@ def check_buttons(path: Path, responses: Dict[str, List[Dict[str, Any]]],
                 if "{" in written and "{{" not in written:
                     report.error(path, f"{name}: write braces in a payload doubled "
                                        f"('{{{{' and '}}}}'): Rasa fills single braces as "
-                                       f"slot placeholders and logs an error")
+                                       f"slot placeholders and logs an error",
+                                 pl=f"{name}: nawiasy klamrowe w 'payload' pisz podwójnie "
+                                    f"('{{{{' i '}}}}')")
                     continue
                 payload = written.replace("{{", "{").replace("}}", "}")
                 command = parse_command(payload)
                 if command is None or command.intent not in commands:
                     report.error(path, f"{name}: button payload {payload!r} is not one the "
-                                       f"assistant accepts ({', '.join(sorted(commands))})")
+                                       f"assistant accepts ({', '.join(sorted(commands))})",
+                                 pl=f"{name}: przycisk z poleceniem {payload!r}, którego "
+                                    f"asystent nie przyjmuje; wybierz cel przycisku z listy")
                     continue
                 if command.entities is None:
                     report.error(path, f"{name}: button payload {payload!r} has broken JSON "
-                                       f"(write {{{{\"name\": \"value\"}}}})")
+                                       f"(write {{{{\"name\": \"value\"}}}})",
+                                 pl=f"{name}: polecenie przycisku {payload!r} jest uszkodzone")
                     continue
                 if not is_allowed_command(payload, commands):
                     allowed = ", ".join(commands[command.intent] or ()) or "none"
                     report.error(path, f"{name}: button payload {payload!r} carries an entity "
                                        f"that /{command.intent} may not carry (allowed: "
-                                       f"{allowed}); the assistant would read it as text")
+                                       f"{allowed}); the assistant would read it as text",
+                                 pl=f"{name}: polecenie przycisku {payload!r} niesie dane, "
+                                    f"których /{command.intent} nie przyjmuje")
                     continue
                 topic = command.entities.get(FAQ_TOPIC_ENTITY)
                 if topic is not None and topic not in topics:
-                    report.error(path, f"{name}: button points to unknown FAQ topic {topic!r}")
+                    report.error(path, f"{name}: button points to unknown FAQ topic {topic!r}",
+                                 pl=f"{name}: przycisk prowadzi do tematu {topic!r}, którego "
+                                    f"nie ma")
 
 
 def check_numbers(path: Path, responses: Dict[str, List[Dict[str, Any]]], allowed: Set[str],
@@ -216,7 +249,10 @@ def check_numbers(path: Path, responses: Dict[str, List[Dict[str, Any]]], allowe
                 parts = re.findall(r"\d+", number)
                 if digits not in allowed and not all(part in allowed for part in parts):
                     report.error(path, f"{name}: the number {number!r} is not in docs/sources/; "
-                                       f"answers may only state what the sources say")
+                                       f"answers may only state what the sources say",
+                                 pl=f"{name}: liczby {number!r} nie ma w źródłach "
+                                    f"(docs/sources/); odpowiedź może mówić tylko to, co "
+                                    f"mówią źródła (bez wymyślonych cen i terminów)")
 
 
 def sentence_key(example: str) -> str:
@@ -256,7 +292,10 @@ def check_not_in_test_sets(path: Path, content: Dict[str, Any], tests: Dict[str,
                          if text.strip() == f"- {example}"), None)
             report.error(path, f"the example {example!r} is a sentence of the test set "
                                f"{test_set}; write a training example of your own (a copied "
-                               f"test sentence makes the measured quality worthless)", line=line)
+                               f"test sentence makes the measured quality worthless)", line=line,
+                         pl=f"przykład {example!r} to zdanie ze zbioru testowego {test_set}; "
+                            f"napisz własny przykład (skopiowane zdanie testowe psuje pomiar "
+                            f"jakości)")
 
 
 def yaml_files(root: Path, drafts: Iterable[Path] = ()) -> Iterable[Path]:
@@ -300,10 +339,15 @@ def check_conflicts(examples: List[Tuple[Path, str, str]], report: Report) -> No
     pairs = near_pairs((sentence_key(e), (p, i, e)) for p, i, e in examples)
     for (path_a, intent_a, a), (path_b, intent_b, b) in pairs:
         if intent_a != intent_b:
+            where = at(path_b, b)
             report.warnings.append(
-                f"{at(path_b, b)}: the example {b!r} ({intent_b}) nearly repeats {a!r} "
+                f"{where}: the example {b!r} ({intent_b}) nearly repeats {a!r} "
                 f"({intent_a}, {at(path_a, a)}); the model cannot tell them apart: keep it in "
                 f"one place, or reword one of them")
+            report.warnings_pl.append(
+                f"{where}: przykład {b!r} ({intent_b}) prawie powtarza {a!r} ({intent_a}, "
+                f"{at(path_a, a)}); asystent ich nie odróżni: zostaw go w jednym miejscu albo "
+                f"przeredaguj jeden z nich")
 
 
 def check_private_data(examples: List[Tuple[Path, str, str]], report: Report) -> None:
@@ -321,7 +365,85 @@ def check_private_data(examples: List[Tuple[Path, str, str]], report: Report) ->
             report.warn(path, f"the example {example!r} ({intent}) holds what looks like a "
                               f"phone number or a Plus Kod; never copy a customer's real "
                               f"number or code into the examples (write another one, or leave "
-                              f"the digits out)", line=lines[path].get(example))
+                              f"the digits out)", line=lines[path].get(example),
+                        pl=f"przykład {example!r} ({intent}) zawiera coś, co wygląda na numer "
+                           f"telefonu albo Plus Kod; nigdy nie przepisuj prawdziwych danych "
+                           f"klienta (napisz inny przykład albo pomiń cyfry)")
+
+
+def check_entity_markup(examples: List[Tuple[Path, str, str]], entities: Set[str],
+                        report: Report) -> None:
+    """Refuse entity markup Rasa cannot read, or that names an entity the domain lacks (the
+    training would stop on it)."""
+    lines: Dict[Path, Dict[str, int]] = {}
+    for path, intent, example in examples:
+        for match in ENTITY_MARKUP.finditer(example):
+            name = match.group("name")
+            if match.group("dict") is not None:
+                try:
+                    parsed = json.loads("{" + match.group("dict") + "}")
+                except ValueError:
+                    parsed = None
+                name = parsed.get("entity") if isinstance(parsed, dict) else None
+            if name is None or str(name).strip() not in entities:
+                if path not in lines:
+                    lines[path] = example_lines(path, report)
+                known = ", ".join(sorted(entities))
+                report.error(path, f"the example {example!r} ({intent}) marks "
+                                   f"{match.group(0)!r} as an entity Rasa cannot read or the "
+                                   f"domain does not have (entities: {known})",
+                             line=lines[path].get(example),
+                             pl=f"przykład {example!r} ({intent}) ma oznaczenie "
+                                f"{match.group(0)!r}, którego asystent nie odczyta; usuń "
+                                f"nawiasy [ ] i {{ }} z przykładu")
+
+
+def check_rules(parsed: Dict[Path, Any], report: Report) -> None:
+    """Two rules that start the same way (the same intent and slot conditions, no condition
+    of their own) but answer differently contradict each other: Rasa refuses to train."""
+    seen: Dict[str, Tuple[str, Path, str]] = {}
+    for path, content in parsed.items():
+        rules = content.get("rules") if isinstance(content, dict) else None
+        for rule in rules if isinstance(rules, list) else []:
+            if not isinstance(rule, dict) or rule.get("condition") or \
+                    rule.get("conversation_start"):
+                continue
+            raw = rule.get("steps")
+            steps: List[Any] = raw if isinstance(raw, list) else []
+            prefix = []
+            for step in steps:
+                if isinstance(step, dict) and "action" in step:
+                    break
+                prefix.append(json.dumps(step, sort_keys=True, default=str))
+            actions = [s["action"] for s in steps if isinstance(s, dict) and "action" in s]
+            if not prefix or not actions or not prefix[0].startswith('{"intent"'):
+                continue
+            key, name = " ".join(prefix), str(rule.get("rule", ""))
+            if key in seen and seen[key][0] != actions[0]:
+                other, other_path, other_name = seen[key]
+                report.error(path, f"rule {name!r} answers {actions[0]} where rule "
+                                   f"{other_name!r} ({report.where(other_path)}) answers {other} "
+                                   f"to the same message; Rasa cannot train on both",
+                             line=line_of(path, f"rule: {name}", report),
+                             pl=f"reguła {name!r} odpowiada {actions[0]} tam, gdzie reguła "
+                                f"{other_name!r} odpowiada {other} na to samo; obie naraz "
+                                f"się wykluczają (usuń albo zmień jedną z nich)")
+            seen.setdefault(key, (actions[0], path, name))
+
+
+def check_placeholders(path: Path, responses: Dict[str, List[Dict[str, Any]]],
+                       report: Report) -> None:
+    """A response may not print a slot that holds a code or a sealed proof (Rasa fills
+    ``{slot}`` with the conversation's current value)."""
+    forbidden = set(SECRET_SLOTS) | set(SEALED_SLOTS)
+    for name, variations in responses.items():
+        for variation in variations:
+            for slot in PLACEHOLDER.findall(str(variation.get("text") or "")):
+                if slot in forbidden:
+                    report.error(path, f"{name}: {{{slot}}} would print a secret slot to the "
+                                       f"customer", line=line_of(path, f"{name}:", report),
+                                 pl=f"{name}: {{{slot}}} pokazałoby klientowi tajną wartość "
+                                    f"(kod); usuń to z tekstu")
 
 
 def check_lengths(path: Path, responses: Dict[str, List[Dict[str, Any]]],
@@ -333,7 +455,10 @@ def check_lengths(path: Path, responses: Dict[str, List[Dict[str, Any]]],
                 report.error(path, f"{name}: the answer has {length} characters; at most "
                                    f"{MAX_ANSWER_CHARS} fit in the chat window (shorten it, "
                                    f"or split it into a topic of its own)",
-                             line=line_of(path, f"{name}:", report))
+                             line=line_of(path, f"{name}:", report),
+                             pl=f"{name}: odpowiedź ma {length} znaków, a w oknie czatu "
+                                f"mieści się najwyżej {MAX_ANSWER_CHARS} (skróć ją albo "
+                                f"wydziel osobny temat)")
 
 
 def check(root: Optional[Path] = None, drafts: Optional[Dict[Path, str]] = None) -> Report:
@@ -345,7 +470,10 @@ def check(root: Optional[Path] = None, drafts: Optional[Dict[Path, str]] = None)
     if report.errors:
         return report  # later checks would only repeat the syntax errors
 
-    report.errors.extend(disagreements(root))
+    developer = disagreements(root)
+    report.errors.extend(developer)
+    report.errors_pl.extend(f"{line} (niezgodność z kodem: przekaż programiście)"
+                            for line in developer)
     commands = allowed_commands(root / "config.yml")
     numbers = source_numbers(root / "docs" / "sources")
     faq_files = sorted(p for p in parsed if p.parent == root / "data" / "faq")
@@ -355,7 +483,8 @@ def check(root: Optional[Path] = None, drafts: Optional[Dict[Path, str]] = None)
         content = parsed[path]
         topic, intent = path.stem, f"{RETRIEVAL_INTENT}/{path.stem}"
         if not isinstance(content, dict):
-            report.error(path, "must hold 'nlu:' (the examples) and 'responses:' (the answer)")
+            report.error(path, "must hold 'nlu:' (the examples) and 'responses:' (the answer)",
+                         pl="plik musi mieć 'nlu:' (przykłady) i 'responses:' (odpowiedź)")
             continue
         nlu = content.get("nlu")
         blocks = [b for b in nlu if isinstance(b, dict) and "intent" in b] \
@@ -363,16 +492,23 @@ def check(root: Optional[Path] = None, drafts: Optional[Dict[Path, str]] = None)
         intents = {str(b["intent"]) for b in blocks}
         if intents != {intent}:
             report.error(path, f"must hold exactly the intent {intent!r} (found: "
-                               f"{', '.join(sorted(intents)) or 'none'})")
+                               f"{', '.join(sorted(intents)) or 'none'})",
+                         pl=f"plik musi mieć dokładnie intencję {intent!r} (jest: "
+                            f"{', '.join(sorted(intents)) or 'żadna'})")
         count = sum(len(examples_of(b)) for b in blocks)
         if count < MIN_EXAMPLES:
-            report.error(path, f"has {count} examples; at least {MIN_EXAMPLES} are needed")
+            report.error(path, f"has {count} examples; at least {MIN_EXAMPLES} are needed",
+                         pl=f"temat ma {count} przykładów; potrzeba co najmniej "
+                            f"{MIN_EXAMPLES}")
         answer = responses_of(path, content, Report(root=root)).get(faq_response(topic))
         if not answer:
-            report.error(path, f"has no answer {faq_response(topic)!r} under 'responses:'")
+            report.error(path, f"has no answer {faq_response(topic)!r} under 'responses:'",
+                         pl=f"brak odpowiedzi {faq_response(topic)!r} pod 'responses:'")
         elif not any(v["metadata"].get("title") for v in answer):
             report.error(path, f"{faq_response(topic)} needs 'metadata: title:' (the question "
-                               f"shown on suggestion buttons)")
+                               f"shown on suggestion buttons)",
+                         pl=f"{faq_response(topic)}: brak pytania-tytułu (pokazywanego na "
+                            f"przyciskach z propozycjami)")
 
     tests = measured_sentences(root, report)
     for path, content in parsed.items():
@@ -386,7 +522,14 @@ def check(root: Optional[Path] = None, drafts: Optional[Dict[Path, str]] = None)
         check_buttons(path, responses, commands, topics, report)
         check_numbers(path, responses, numbers, report)
         check_lengths(path, responses, report)
-    examples = intent_examples({p: c for p, c in parsed.items() if root / "data" in p.parents})
+        check_placeholders(path, responses, report)
+    data = {p: c for p, c in parsed.items() if root / "data" in p.parents}
+    examples = intent_examples(data)
+    domain = parsed.get(root / "domain.yml")
+    entities = {str(e) if not isinstance(e, dict) else str(next(iter(e)))
+                for e in (domain.get("entities") or [] if isinstance(domain, dict) else [])}
+    check_entity_markup(examples, entities, report)
+    check_rules(data, report)
     check_conflicts(examples, report)
     check_private_data(examples, report)
     return report

@@ -39,19 +39,23 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from editor_tools.check_content import check
+from editor_tools.check_content import PLACEHOLDER, check
+from pluskod.core.clients import Network, client_address
 from pluskod.core.hosts import host_name
 from pluskod.core.names import FAQ_TOPIC_ENTITY, RETRIEVAL_INTENT, parse_command
 from studio.content import (
+    TOPIC_NAME,
     Button,
     Content,
     ContentError,
     Topic,
     chosen_faq_payload,
+    clean_text,
     dump,
     examples_block,
     load,
     new_topic_text,
+    readable,
     set_topic,
 )
 from studio.drafts import DraftAssistant, DraftError
@@ -149,6 +153,8 @@ class Studio:
     allowed_hosts: frozenset
     inbox: Optional[Inbox] = None
     drafts: Optional[DraftAssistant] = None
+    #: proxies whose X-Forwarded-For names the client (PLUSKOD_TRUSTED_PROXIES)
+    proxies: Tuple[Network, ...] = ()
     secure_cookie: bool = True
     jobs: Jobs = field(default_factory=Jobs)
     draft_jobs: Jobs = field(default_factory=Jobs)
@@ -268,7 +274,8 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
                           error="Formularz logowania wygasł albo pochodzi z innej strony; "
                                 "otwórz stronę logowania jeszcze raz.", next="/")
         result = studio.store.login(values.get("name", ""), values.get("password", ""),
-                                    request.ip or "unknown")
+                                    client_address(request.ip, request.headers.get(
+                                        "x-forwarded-for"), studio.proxies))
         if result.result is not LoginResult.OK or result.account is None:
             message = ("Nieprawidłowa nazwa lub hasło." if result.result is LoginResult.WRONG
                        else f"Zbyt wiele nieudanych prób. Spróbuj ponownie po "
@@ -302,10 +309,10 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         report = check(studio.root)
         rows = []
         for topic in studio.content.topics():
-            mine = problems_of(report.errors + report.warnings, topic.path, studio.root)
+            mine = problems_of(report.errors_pl + report.warnings_pl, topic.path, studio.root)
             rows.append({"topic": topic, "problems": mine})
         return render(request, "topics.html", rows=rows,
-                      drafts=studio.publisher.drafts(), errors=report.errors)
+                      drafts=studio.publisher.drafts(), errors=report.errors_pl)
 
     @app.get("/topics/new")
     async def new_topic_page(request: Request) -> HTTPResponse:
@@ -317,7 +324,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
     async def new_topic(request: Request) -> HTTPResponse:
         values = form(request)
         topic = topic_from_form(values, values.get("name", "").strip(), studio.root)
-        problems = draft_problems(studio, topic, new=True)
+        problems = draft_problems(studio, topic, new=True, values=values)
         if problems["errors"] or not topic.name:
             return render(request, "topic.html", status=422, topic=topic, new=True,
                           problems=problems["errors"] + problems["warnings"],
@@ -338,7 +345,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         topic = find_topic(studio, name)
         report = check(studio.root)
         return render(request, "topic.html", topic=topic, new=False,
-                      problems=problems_of(report.errors + report.warnings, topic.path,
+                      problems=problems_of(report.errors_pl + report.warnings_pl, topic.path,
                                            studio.root),
                       targets=button_targets(studio.content, exclude=name),
                       **topic_form(topic))
@@ -346,8 +353,9 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
     @app.post("/topics/<name>")
     async def save_topic(request: Request, name: str) -> HTTPResponse:
         old = find_topic(studio, name)
-        topic = topic_from_form(form(request), name, studio.root)
-        problems = draft_problems(studio, topic, new=False)
+        values = form(request)
+        topic = topic_from_form(values, name, studio.root)
+        problems = draft_problems(studio, topic, new=False, values=values)
         if problems["errors"]:
             return render(request, "topic.html", status=422, topic=topic, new=False,
                           problems=problems["errors"] + problems["warnings"],
@@ -367,7 +375,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         topic = topic_from_form(values, name, studio.root)
         if not is_new:
             find_topic(studio, name)
-        problems = draft_problems(studio, topic, new=is_new)
+        problems = draft_problems(studio, topic, new=is_new, values=values)
         return response.json(problems)
 
     # --- intents, responses, conversations ----------------------------------------------
@@ -390,7 +398,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
             if isinstance(block, dict) and block.get("intent") == intent:
                 block["examples"] = examples_block(examples)
         report = check(studio.root, drafts={current.path: dump(data)})
-        mine = problems_of(report.errors, current.path, studio.root)
+        mine = problems_of(report.errors_pl, current.path, studio.root)
         if mine:
             current.examples = examples
             return render(request, "intent.html", status=422, intent=current, problems=mine)
@@ -413,9 +421,21 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         if not text or not isinstance(variations, list) or not 0 <= index < len(variations):
             return render(request, "responses.html", status=422, responses=content.responses(),
                           problems=["Nie ma takiej odpowiedzi albo tekst jest pusty."])
-        variations[index]["text"] = text
-        report = check(studio.root, drafts={content.domain: dump(data)})
-        mine = problems_of(report.errors, content.domain, studio.root)
+        old = str(variations[index].get("text") or "")
+        added = set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(old))
+        if added:
+            return render(request, "responses.html", status=422, responses=content.responses(),
+                          problems=[f"Nowe pole w nawiasach klamrowych ({', '.join(sorted(added))})"
+                                    f" – asystent wstawiłby tam dane z rozmowy. Zostaw tylko "
+                                    f"pola, które już były w tekście."])
+        try:
+            draft = content.response_changed(name, index, text)
+            readable(draft)
+        except ContentError as error:
+            return render(request, "responses.html", status=422, responses=content.responses(),
+                          problems=[str(error)])
+        report = check(studio.root, drafts={content.domain: draft})
+        mine = problems_of(report.errors_pl, content.domain, studio.root)
         if mine:
             return render(request, "responses.html", status=422, responses=content.responses(),
                           problems=mine)
@@ -446,14 +466,15 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
             problems.append("Wybierz intencję klienta z listy.")
         if answer not in responses:
             problems.append("Wybierz odpowiedź z listy.")
+        if not problems:
+            path, draft = content.rule_added(name, intent, answer)
+            report = check(studio.root, drafts={path: draft})
+            problems = problems_of(report.errors_pl, path, studio.root)
         if problems:
             return render(request, "conversations.html", status=422,
                           conversations=content.conversations(), intents=sorted(intents),
                           responses=sorted(responses), problems=problems)
         content.add_rule(name, intent, answer)
-        report = check(studio.root)
-        if report.errors:
-            logger.warning("content check after adding a rule: %s", report.errors)
         studio.store.audit(request.ctx.session.account.name, "add_rule", name,
                            f"{intent} → {answer}")
         return redirect("/conversations?ok=rule")
@@ -579,7 +600,8 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         values = form(request)
         keys = question_keys(values.get("keys", ""))
         intent = values.get("intent", "")
-        example = " ".join(values.get("text", "").split())[:300]
+        # entity markup in a customer's words is never meant: brackets and braces go
+        example = " ".join(re.sub(r"[\[\]{}]", " ", values.get("text", "")).split())[:300]
         content = studio.content
         known = {name for name, _ in content.intent_files()} | {
             f"{RETRIEVAL_INTENT}/{t}" for t in content.topic_names()}
@@ -589,7 +611,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         path, text = content.example_added(intent, example)
         if text is not None:
             report = check(studio.root, drafts={path: text})
-            mine = problems_of(report.errors, path, studio.root)
+            mine = problems_of(report.errors_pl, path, studio.root)
             if mine:
                 return render(request, "error.html", status=422,
                               message="Nie dodano przykładu: " + " | ".join(mine))
@@ -637,8 +659,11 @@ def form(request: Request) -> Dict[str, str]:
         fields = request.form or {}
     except Exception:  # noqa: BLE001 - a broken body is an empty form
         return {}
-    return {name: str(values[0]) if isinstance(values, list) and values else str(values)
-            for name, values in fields.items()}
+    found = {name: str(values[0]) if isinstance(values, list) and values else str(values)
+             for name, values in fields.items()}
+    # text is cleaned of odd line breaks and controls; a password is compared as typed
+    return {name: value if name == "password" else clean_text(value)
+            for name, value in found.items()}
 
 
 def question_keys(text: str) -> List[str]:
@@ -670,18 +695,31 @@ def lines_of(text: str) -> List[str]:
 
 
 def topic_from_form(values: Mapping[str, str], name: str, root: Path) -> Topic:
+    """The topic a form describes. A button's target must be one the page offers (another
+    topic, or a fixed command): anything else is dropped and reported by
+    :func:`unknown_targets`."""
     buttons = []
+    fixed = {payload for _, payload in FIXED_BUTTONS}
     for index in range(8):
         target = values.get(f"button{index}", "")
         title = " ".join(values.get(f"button{index}_title", "").split())
         if not target:
             continue
-        payload = target if target.startswith("/") else chosen_faq_payload(target)
-        buttons.append(Button(title, payload))
+        if target in fixed:
+            buttons.append(Button(title, target))
+        elif TOPIC_NAME.fullmatch(target) and (root / "data" / "faq" / f"{target}.yml").is_file():
+            buttons.append(Button(title, chosen_faq_payload(target)))
     return Topic(name=name, title=" ".join(values.get("title", "").split()),
                  text=values.get("text", "").replace("\r\n", "\n").strip(),
                  buttons=buttons, examples=lines_of(values.get("examples", "")),
                  path=root / "data" / "faq" / f"{name or 'new'}.yml")
+
+
+def unknown_targets(values: Mapping[str, str], root: Path) -> List[str]:
+    fixed = {payload for _, payload in FIXED_BUTTONS}
+    bad = [values.get(f"button{i}", "") for i in range(8)]
+    return [t for t in bad if t and t not in fixed and not (
+        TOPIC_NAME.fullmatch(t) and (root / "data" / "faq" / f"{t}.yml").is_file())]
 
 
 def topic_form(topic: Topic) -> Dict[str, Any]:
@@ -712,9 +750,12 @@ def find_intent(studio: Studio, intent: str):
     return studio.content.intent(intent)
 
 
-def draft_problems(studio: Studio, topic: Topic, new: bool) -> Dict[str, List[str]]:
+def draft_problems(studio: Studio, topic: Topic, new: bool,
+                   values: Optional[Mapping[str, str]] = None) -> Dict[str, List[str]]:
     """The content check's errors and warnings about this topic's file, were the draft saved."""
     errors = [] if topic.title else ["Podaj pytanie-tytuł (pokazywane na przyciskach)."]
+    errors += [f"Przycisk prowadzi do {t!r}, czego nie ma na liście celów; wybierz cel z listy."
+               for t in unknown_targets(values or {}, studio.root)]
     try:
         if new:
             path = studio.root / "data" / "faq" / f"{topic.name}.yml"
@@ -727,8 +768,8 @@ def draft_problems(studio: Studio, topic: Topic, new: bool) -> Dict[str, List[st
     except ContentError as error:
         return {"errors": errors + [str(error)], "warnings": []}
     report = check(studio.root, drafts={path: text})
-    return {"errors": errors + problems_of(report.errors, path, studio.root),
-            "warnings": problems_of(report.warnings, path, studio.root)}
+    return {"errors": errors + problems_of(report.errors_pl, path, studio.root),
+            "warnings": problems_of(report.warnings_pl, path, studio.root)}
 
 
 def problems_of(lines: List[str], path: Path, root: Path) -> List[str]:

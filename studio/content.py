@@ -12,14 +12,17 @@ the content check's business (:mod:`editor_tools.check_content`).
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
+import yaml as safe_yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -29,12 +32,7 @@ from ruamel.yaml.scalarstring import (
 )
 
 from editor_tools.check_content import examples_of
-from pluskod.core.names import (
-    CHOOSE_FAQ_INTENT,
-    FAQ_TOPIC_ENTITY,
-    RETRIEVAL_INTENT,
-    faq_response,
-)
+from pluskod.core.names import RETRIEVAL_INTENT, choose_faq_payload, faq_response
 
 TOPIC_NAME = re.compile(r"[a-z][a-z0-9_]{1,40}")
 #: intents whose examples editors may change in the studio besides the FAQ topics: every
@@ -119,7 +117,44 @@ def dump(data: Any) -> str:
     return stream.getvalue()
 
 
+#: characters no editor means to type: controls other than newline and tab (C0, DEL, C1)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u0085\u2028\u2029]")
+
+
+def clean_text(text: str) -> str:
+    """What an editor typed, as a file may hold it: every kind of line break a newline, other
+    control characters gone (YAML readers disagree on them)."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+@contextmanager
+def content_lock(root: Path) -> Iterator[None]:
+    """Held while content files are written, and by a publication while it compares what it
+    trained on with the files and commits them: a save never lands between the two."""
+    path = root / "var" / "content.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def readable(text: str) -> None:
+    """Refuse a file text that the studio's or Rasa's YAML reader would not read back."""
+    try:
+        yaml_rt().load(text)
+        safe_yaml.safe_load(text)
+    except Exception:  # noqa: BLE001 - any reader's complaint means: do not write it
+        raise ContentError("Tego tekstu nie da się zapisać (zawiera znaki, których pliki "
+                           "treści nie przyjmują); usuń nietypowe znaki i spróbuj ponownie.") \
+            from None
+
+
 def write_atomically(path: Path, text: str) -> None:
+    readable(text)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -139,7 +174,7 @@ def examples_block(examples: List[str]) -> LiteralScalarString:
 def chosen_faq_payload(topic: str) -> str:
     """A button that shows a topic's answer, written as Rasa's response files need it
     (braces doubled: Rasa fills single braces as slot placeholders)."""
-    return '/%s{{"%s": "%s"}}' % (CHOOSE_FAQ_INTENT, FAQ_TOPIC_ENTITY, topic)
+    return choose_faq_payload(topic).replace("{", "{{").replace("}", "}}")
 
 
 class Content:
@@ -174,15 +209,17 @@ class Content:
         """Write a topic's title, answer, buttons and examples into its file (which must
         exist: :meth:`add_topic` makes new ones)."""
         path = self._topic_path(topic.name)
-        write_atomically(path, dump(set_topic(load(path), topic)))
+        with content_lock(self.root):
+            write_atomically(path, dump(set_topic(load(path), topic)))
 
     def add_topic(self, name: str, title: str, text: str, buttons: List[Button],
                   examples: List[str]) -> Topic:
         topic = Topic(name, title, text, buttons, examples, self.faq_dir / f"{name}.yml")
         text_of_file = new_topic_text(topic)
-        if topic.path.exists():
-            raise ContentError(f"Temat {name} już istnieje.")
-        write_atomically(topic.path, text_of_file)
+        with content_lock(self.root):
+            if topic.path.exists():
+                raise ContentError(f"Temat {name} już istnieje.")
+            write_atomically(topic.path, text_of_file)
         return self.topic(name)
 
     def _topic_path(self, name: str) -> Path:
@@ -222,7 +259,8 @@ class Content:
         blocks[0]["examples"] = examples_block(examples)
         for extra in blocks[1:]:
             data["nlu"].remove(extra)
-        write_atomically(path, dump(data))
+        with content_lock(self.root):
+            write_atomically(path, dump(data))
 
     def example_added(self, intent: str, example: str) -> Tuple[Path, Optional[str]]:
         """The file that holds ``intent`` (``faq/<topic>`` or an intent of data/nlu/) and the
@@ -249,7 +287,8 @@ class Content:
         """Add one example to a topic (``faq/<topic>``) or an intent; returns the file."""
         path, text = self.example_added(intent, example)
         if text is not None:
-            write_atomically(path, text)
+            with content_lock(self.root):
+                write_atomically(path, text)
         return path
 
     # --- conversation responses ---------------------------------------------------------
@@ -267,6 +306,11 @@ class Content:
         return out
 
     def save_response_text(self, name: str, index: int, text: str) -> None:
+        with content_lock(self.root):
+            write_atomically(self.domain, self.response_changed(name, index, text))
+
+    def response_changed(self, name: str, index: int, text: str) -> str:
+        """The text domain.yml would have with the response's variation changed."""
         data = load(self.domain)
         variations = (data.get("responses") or {}).get(name)
         if not isinstance(variations, list) or not 0 <= index < len(variations):
@@ -277,7 +321,7 @@ class Content:
                                      if isinstance(old, LiteralScalarString) or "\n" in text
                                      else DoubleQuotedScalarString(text)
                                      if isinstance(old, DoubleQuotedScalarString) else text)
-        write_atomically(self.domain, dump(data))
+        return dump(data)
 
     # --- stories and rules --------------------------------------------------------------
     def conversations(self) -> List[Conversation]:
@@ -297,6 +341,12 @@ class Content:
     def add_rule(self, name: str, intent: str, response: str) -> None:
         """A rule "when the customer asks ``intent``, answer ``response``", appended to
         ``data/rules.yml``."""
+        path, text = self.rule_added(name, intent, response)
+        with content_lock(self.root):
+            write_atomically(path, text)
+
+    def rule_added(self, name: str, intent: str, response: str) -> Tuple[Path, str]:
+        """``data/rules.yml`` and the text it would have with the rule appended."""
         path = self.root / "data" / "rules.yml"
         data = load(path)
         rule = CommentedMap()
@@ -307,7 +357,7 @@ class Content:
         rule["steps"] = steps
         data["rules"].append(rule)
         data["rules"].yaml_set_comment_before_after_key(len(data["rules"]) - 1, before="\n")
-        write_atomically(path, dump(data))
+        return path, dump(data)
 
 
 def answer_of(data: Any, name: str) -> Any:

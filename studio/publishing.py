@@ -14,8 +14,9 @@ model (kept under ``models/published/``) swapped in the same way.
 
 One publication at a time per project: a lock file under ``var/`` is held from the check to
 the record, whoever runs it (studio or command). The content is fingerprinted when training
-starts and again before the commit, so an edit made while the model trains is never committed
-with a model that does not hold it.
+starts and again before the commit, under the lock every save takes
+(:func:`studio.content.content_lock`), so an edit made while the model trains is never
+committed with a model that does not hold it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Protocol
 import requests
 
 from editor_tools.check_content import check
+from studio.content import content_lock
 from studio.store import StudioStore, Version
 
 #: what the studio edits, and so what a publication commits
@@ -194,7 +196,7 @@ class Publisher:
             report = check(self.root)
             if report.errors:
                 raise PublishError("Treść ma błędy, popraw je przed publikacją: "
-                                   + " | ".join(report.errors[:5]))
+                                   + " | ".join(report.errors_pl[:5]))
             baseline = self._baseline()
             drafts = self.drafts()
             if not drafts and baseline.commit == self.head():
@@ -208,11 +210,12 @@ class Publisher:
                 raise PublishError("Trening modelu się nie udał; szczegóły w logu studia.")
             try:
                 topics = self._gate(model, Path(baseline.model_file), progress)
-                if content_fingerprint(self.root) != fingerprint:
-                    raise PublishError("Treść zmieniła się w trakcie publikacji; opublikuj "
-                                       "jeszcze raz, żeby nowy model ją zawierał.")
-                committed = bool(drafts)
-                commit = self._commit(author, message) if committed else self.head()
+                with content_lock(self.root):  # no save between the comparison and the commit
+                    if content_fingerprint(self.root) != fingerprint:
+                        raise PublishError("Treść zmieniła się w trakcie publikacji; opublikuj "
+                                           "jeszcze raz, żeby nowy model ją zawierał.")
+                    committed = bool(drafts)
+                    commit = self._commit(author, message) if committed else self.head()
                 progress("Podmieniam model w działającym asystencie…")
                 try:
                     self.swap(model.resolve())
@@ -266,11 +269,15 @@ class Publisher:
                 raise PublishError("Są nieopublikowane zmiany (szkice). Opublikuj je albo "
                                    "odrzuć, zanim wrócisz do wcześniejszej wersji.")
             progress(f"Przywracam treść wersji {version_id}…")
-            self._git("restore", f"--source={target.commit}", "--staged", "--worktree", "--",
-                      *CONTENT)
             message = f"Wycofanie do wersji {version_id}: {target.message}"
-            committed = bool(self.drafts())
-            commit = self._commit(author, message) if committed else self.head()
+            with content_lock(self.root):
+                if self.drafts():
+                    raise PublishError("Są nieopublikowane zmiany (szkice). Opublikuj je albo "
+                                       "odrzuć, zanim wrócisz do wcześniejszej wersji.")
+                self._git("restore", f"--source={target.commit}", "--staged", "--worktree",
+                          "--", *CONTENT)
+                committed = bool(self.drafts())
+                commit = self._commit(author, message) if committed else self.head()
             progress("Podmieniam model w działającym asystencie…")
             try:
                 self.swap(model.resolve())
@@ -287,7 +294,7 @@ class Publisher:
 
     def discard_drafts(self, author: str) -> List[str]:
         """Throw the drafts away (back to the last commit); returns the files reset."""
-        with self._exclusive():
+        with self._exclusive(), content_lock(self.root):
             drafts = self.drafts()
             if drafts:
                 self._git("restore", "--source=HEAD", "--staged", "--worktree", "--", *CONTENT)

@@ -190,9 +190,10 @@ class StudioError(ValueError):
 
 
 def name_problem(name: str) -> Optional[str]:
-    if not 2 <= len(name) <= 64 or any(c not in NAME_CHARS for c in name):
-        return (f"a user name is 2-64 characters of lowercase letters, digits and . _ - "
-                f"(not {name!r})")
+    if not 2 <= len(name) <= 64 or any(c not in NAME_CHARS for c in name) \
+            or not name[0].isalnum():
+        return (f"a user name is 2-64 characters of lowercase letters, digits and . _ -, "
+                f"starting with a letter or digit (not {name!r})")
     return None
 
 
@@ -226,6 +227,9 @@ class StudioStore:
         self._now = clock
         self._dummy = self._hasher.hash("studio dummy password")
         Base.metadata.create_all(self.engine)
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:"):
+            # password hashes and the audit: readable by the studio's user only
+            os.chmod(url[len("sqlite:///"):], 0o600)
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
@@ -343,6 +347,12 @@ class StudioStore:
                 and stored is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+    def unlock_all(self) -> int:
+        """Forget every failed login, of names and of addresses (the operator's CLI: e.g.
+        after a burst of guesses locked the address every editor comes from)."""
+        with self._transaction() as session:
+            return int(session.execute(delete(LoginFailures)).rowcount or 0)
 
     def unlock(self, name: str) -> bool:
         """Forget the failed logins of a name (the operator's CLI)."""

@@ -20,6 +20,7 @@ import os
 import sys
 from typing import List, Optional
 
+from pluskod.core.clients import TRUSTED_PROXIES_ENV, parse_networks
 from pluskod.core.hosts import allowed_hosts_from_env
 from pluskod.core.secrets import API_SECRET, SecretError
 from pluskod.core.tokens import ApiTokens
@@ -51,6 +52,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         studio = Studio(root=ROOT, store=store, publisher=publisher_from_env(ROOT, store=store),
                         allowed_hosts=allowed_hosts_from_env(os.environ),
                         inbox=Inbox(tracker_url(ROOT)), drafts=drafts,
+                        proxies=tuple(parse_networks(os.environ.get(TRUSTED_PROXIES_ENV))),
                         secure_cookie=os.environ.get(INSECURE_COOKIE_ENV) != "1")
     except (SecretError, ValueError) as error:
         print(f"[studio] error: {error}", file=sys.stderr)

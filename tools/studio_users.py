@@ -5,6 +5,7 @@
     python -m tools.studio_users role NAME --role editor|publisher
     python -m tools.studio_users remove NAME
     python -m tools.studio_users unlock NAME                        # forget failed logins
+    python -m tools.studio_users unlock-all                         # ... of every name and address
     python -m tools.studio_users list
 
 A password is read from standard input: typed twice at a terminal (not shown), else the first
@@ -48,6 +49,7 @@ def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin) -> int:
     for name in ("passwd", "remove", "unlock"):
         commands.add_parser(name).add_argument("name")
     commands.add_parser("list")
+    commands.add_parser("unlock-all")
     args = parser.parse_args(argv)
     try:
         store = store_from_env(os.environ, str(ROOT))
@@ -63,6 +65,8 @@ def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin) -> int:
         elif args.command == "remove":
             store.remove_user(args.name)
             print(f"removed {args.name}")
+        elif args.command == "unlock-all":
+            print(f"forgot {store.unlock_all()} record(s) of failed logins")
         elif args.command == "unlock":
             print(f"unlocked {args.name}" if store.unlock(args.name)
                   else f"{args.name} had no failed logins")

@@ -228,3 +228,54 @@ def test_a_draft_of_a_new_topic_is_checked_as_a_topic(content):
     errors = check(content, drafts={path: draft}).errors
     assert errors == ["data/faq/new_topic.yml: has 1 examples; at least 25 are needed"]
     assert not path.exists()
+
+
+def test_every_problem_has_its_polish_line_for_the_editors(content):
+    edit(content / "data/faq/cost.yml", "W moich materiałach nie ma informacji o cenie Plus Kodu",
+         "Plus Kod kosztuje 9 zł")
+    edit(content / "data/faq/how_to_get.yml", "  examples: |\n",
+         "  examples: |\n    - Ile kosztuje plus kod\n    - mój numer 601 234 567\n")
+    report = check(content)
+    assert len(report.errors_pl) == len(report.errors) == 1
+    assert report.errors_pl[0].startswith("data/faq/cost.yml:")
+    assert "liczby '9' nie ma w źródłach" in report.errors_pl[0]
+    assert len(report.warnings_pl) == len(report.warnings) >= 2
+    assert any("prawie powtarza" in w for w in report.warnings_pl)
+    assert any("wygląda na numer telefonu" in w for w in report.warnings_pl)
+    # the places are the same in both languages
+    assert [w.split(": ")[0] for w in report.warnings_pl] == \
+        [w.split(": ")[0] for w in report.warnings]
+
+
+@pytest.mark.parametrize("example", ["ile to [kosztuje]{nope}", 'ile [to]{"entity": "price"}',
+                                     "ile [to](price)", 'ile [to]{"value": "x"}'])
+def test_entity_markup_rasa_cannot_read_is_refused(content, example):
+    edit(content / "data/faq/cost.yml", "  examples: |\n", f"  examples: |\n    - {example}\n")
+    errors = check(content).errors
+    assert len(errors) == 1
+    assert errors[0].startswith(f"data/faq/cost.yml:11: the example {example!r} (faq/cost) "
+                                f"marks ")
+
+
+def test_well_formed_entity_markup_passes(content):
+    edit(content / "data/faq/cost.yml", "  examples: |\n",
+         '  examples: |\n    - mam [abonament]{"entity": "offer_type", "value": "abonament"} '
+         'czy placę\n    - a na [karte](offer_type:na_karte)?\n')
+    assert [e for e in check(content).errors if "marks" in e] == []
+
+
+def test_a_rule_contradicting_another_is_refused(content):
+    with open(content / "data/rules.yml", "a", encoding="utf-8") as rules:
+        rules.write("\n- rule: powitanie - pozegnaj\n  steps:\n  - intent: greet\n"
+                    "  - action: utter_goodbye\n")
+    errors = check(content).errors
+    assert len(errors) == 1
+    assert errors[0].startswith("data/rules.yml:")
+    assert "answers utter_goodbye where rule" in errors[0] and "utter_greet" in errors[0]
+
+
+@pytest.mark.parametrize("slot", ["plus_kod", "new_plus_kod", "verification_proof"])
+def test_a_response_may_not_print_a_secret_slot(content, slot):
+    edit(content / "domain.yml", "Do widzenia!", f"Do widzenia {{{slot}}}!")
+    errors = check(content).errors
+    assert len(errors) == 1 and f"{{{slot}}} would print a secret slot" in errors[0]

@@ -69,32 +69,14 @@ from pathlib import Path  # noqa: E402
 import requests  # noqa: E402
 
 from tests.conftest import free_port  # noqa: E402
+from tools.scratch import scratch_project  # noqa: E402
 
-PROJECT_FILES = ("data", "docs/sources", "tests/nlu", "tests/stories", "web", "domain.yml",
-                 "config.yml", "endpoints.yml", "credentials.yml", "requirements.txt")
 EDITOR_PASSWORD = "redaktor-haslo-2026"
 PUBLISHER_PASSWORD = "publikacja-haslo-2026"
 
 
 def copy_project(root: Path, target: Path) -> Path:
-    """What the studio edits, trains from and checks, as a git repository of its own (the
-    code and the built spaCy pipeline are the checkout's: training imports and reads them)."""
-    for name in PROJECT_FILES:
-        source = root / name
-        if source.is_dir():
-            shutil.copytree(source, target / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-        else:
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target / name)
-    for name in ("pluskod", "build"):
-        (target / name).symlink_to(root / name)
-    (target / ".gitignore").write_text("var/\nmodels/\n.secrets/\nlogs/\n.rasa/\npluskod\nbuild\n")
-    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
-    subprocess.run(["git", "init", "-q"], cwd=target, check=True)
-    subprocess.run(git + ["add", "-A"], cwd=target, check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "start"], cwd=target, check=True)
-    return target
+    return scratch_project(root, target)
 
 
 def studio_env(folder: Path, **extra: str) -> dict:

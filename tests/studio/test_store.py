@@ -177,3 +177,16 @@ def test_exactly_one_version_is_live(store):
     assert [v.live for v in store.versions()] == [False, True]
     with pytest.raises(StudioError, match="no published version 99"):
         store.make_live(99)
+
+
+@pytest.mark.parametrize("name", ["..", ".ola", "-ola", "_x"])
+def test_a_name_starts_with_a_letter_or_digit(store, name):
+    with pytest.raises(StudioError, match="starting with a letter or digit"):
+        store.add_user(name, "editor", PASSWORD)
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    import os
+
+    StudioStore(f"sqlite:///{tmp_path / 'studio.db'}", b"s" * 64, hasher=FAST_PASSWORDS)
+    assert oct(os.stat(tmp_path / "studio.db").st_mode & 0o777) == "0o600"

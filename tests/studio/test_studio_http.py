@@ -11,6 +11,8 @@ import requests
 
 from tests.studio.conftest import EDITOR_PASSWORD, PUBLISHER_PASSWORD, Client
 
+pytestmark = pytest.mark.slow  # a real studio server
+
 
 def git_log(project):
     return subprocess.run(["git", "log", "--format=%H"], cwd=project, capture_output=True,
@@ -224,10 +226,10 @@ def test_an_editors_change_is_one_line_of_diff_and_an_audit_entry(editor, studio
 
 
 @pytest.mark.parametrize("change,message", [
-    ({"text": "Plus Kod kosztuje 9,99 zł."}, "is not in docs/sources/"),
-    ({"examples": "jedno pytanie"}, "at least 25 are needed"),
+    ({"text": "Plus Kod kosztuje 9,99 zł."}, "nie ma w źródłach"),
+    ({"examples": "jedno pytanie"}, "potrzeba co najmniej 25"),
     ({"title": ""}, "Podaj pytanie-tytuł"),
-    ({"text": "Długa odpowiedź. " * 60}, "at most 700"),
+    ({"text": "Długa odpowiedź. " * 60}, "najwyżej 700"),
 ])
 def test_a_change_with_errors_is_not_written(editor, studio_site, change, message):
     path = studio_site[1] / "data/faq/cost.yml"
@@ -253,8 +255,8 @@ def test_the_check_as_you_type_names_a_planted_conflict_with_both_sides(editor):
     values["examples"] += "\nIle kosztuje plus kod"
     result = editor.post("/check", values, headers={"X-CSRF-Token": editor.csrf}).json()
     assert result["errors"] == []
-    assert any("'Ile kosztuje plus kod' (faq/how_to_get) nearly repeats 'Ile kosztuje Plus Kod?' "
-               "(faq/cost, data/faq/cost.yml:11)" in w for w in result["warnings"])
+    assert any("'Ile kosztuje plus kod' (faq/how_to_get) prawie powtarza 'Ile kosztuje Plus "
+               "Kod?' (faq/cost, data/faq/cost.yml:11)" in w for w in result["warnings"])
 
 
 def test_the_check_needs_the_token_too(editor):
@@ -401,7 +403,7 @@ def test_a_test_set_sentence_is_not_added_from_the_inbox(editor, studio_site, ro
     sentence = dev["nlu"][0]["examples"].splitlines()[0].strip()[2:]
     response = editor.post("/inbox/add", {"keys": "1" * 32, "intent": "out_of_scope",
                                           "text": sentence})
-    assert response.status_code == 422 and "test set" in response.text
+    assert response.status_code == 422 and "zbioru testowego" in response.text
     assert subprocess.run(["git", "status", "--porcelain", "--", "data"], cwd=studio_site[1],
                           capture_output=True, text=True).stdout == ""
 
@@ -413,3 +415,102 @@ def test_dismissing_a_question_keeps_it_away(publisher, asked):
     for group in keys:
         assert publisher.post("/inbox/dismiss", {"keys": group}).status_code == 303
     assert "Skrzynka jest pusta." in publisher.get("/inbox").text
+
+
+# --- what the review found (issue 17): each attack, refused or made harmless ------------------
+@pytest.mark.parametrize("odd", ["\u0085", "\u2028", "\u2029", "\r", "\x0b", "\x1b", "\x9b"])
+def test_odd_line_breaks_and_controls_are_cleaned_and_every_page_still_opens(
+        editor, studio_site, odd):
+    project = studio_site[1]
+    values = topic_form(editor)
+    values["text"] = f"Pierwsze zdanie.{odd}Drugie zdanie."
+    assert editor.post("/topics/cost", values).status_code == 303
+    written = (project / "data/faq/cost.yml").read_text(encoding="utf-8")
+    assert odd not in written
+    for path in ("/topics", "/topics/cost", "/topics/new", "/inbox", "/responses",
+                 "/conversations", "/intents"):
+        assert editor.get(path).status_code == 200, path
+    subprocess.run(["git", "checkout", "--", "data"], cwd=project, check=True)
+
+
+def test_a_contradicting_rule_is_refused_before_it_is_written(editor, studio_site):
+    path = studio_site[1] / "data/rules.yml"
+    before = path.read_text(encoding="utf-8")
+    response = editor.post("/rules", {"name": "powitanie: pożegnaj", "intent": "greet",
+                                      "response": "utter_goodbye"})
+    assert response.status_code == 422 and "wykluczają" in response.text
+    assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("example", ["ile to [kosztuje]{nope}", "ile [to](cena)"])
+def test_broken_entity_markup_in_an_example_is_refused(editor, studio_site, example):
+    path = studio_site[1] / "data/faq/cost.yml"
+    before = path.read_text(encoding="utf-8")
+    values = topic_form(editor)
+    values["examples"] += "\n" + example
+    response = editor.post("/topics/cost", values)
+    assert response.status_code == 422 and "którego asystent nie odczyta" in response.text
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_customers_markup_from_the_inbox_becomes_plain_words(editor, studio_site):
+    project = studio_site[1]
+    response = editor.post("/inbox/add", {"keys": "2" * 32, "intent": "out_of_scope",
+                                          "text": 'ile to [kosztuje]{"entity": "x"} (pytam)'})
+    assert response.status_code == 303
+    diff = subprocess.run(["git", "diff", "-U0", "--", "data"], cwd=project,
+                          capture_output=True, text=True).stdout
+    assert '+    - ile to kosztuje "entity": "x" (pytam)' in diff.splitlines()
+    from editor_tools.check_content import check
+
+    assert check(project).errors == []
+    subprocess.run(["git", "checkout", "--", "data"], cwd=project, check=True)
+
+
+@pytest.mark.parametrize("target", ["/activate_code", "/affirm", "/change_kod5",
+                                    'security", "faq_topic": "cost', "nope", "../domain"])
+def test_a_button_leads_only_where_the_page_offers(editor, studio_site, target):
+    path = studio_site[1] / "data/faq/cost.yml"
+    before = path.read_text(encoding="utf-8")
+    response = editor.post("/topics/cost", topic_form(editor, button3=target,
+                                                      button3_title="Więcej"))
+    assert response.status_code == 422 and "wybierz cel z listy" in response.text
+    assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("placeholder", ["{plus_kod}", "{phone_number}", "{new_plus_kod}"])
+def test_a_response_cannot_gain_a_slot_placeholder(editor, studio_site, placeholder):
+    path = studio_site[1] / "domain.yml"
+    before = path.read_text(encoding="utf-8")
+    page = editor.get("/responses").text
+    import html
+
+    old = html.unescape(re.search(r'id="utter_goodbye-0" name="text" rows="3">(.*?)</textarea>',
+                                  page, re.S).group(1))
+    response = editor.post("/responses/utter_goodbye/0", {"text": f"{old} {placeholder}"})
+    assert response.status_code == 422 and "Nowe pole w nawiasach klamrowych" in response.text
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_forwarded_for_header_from_an_untrusted_peer_changes_nothing(studio_site):
+    url, project, env = studio_site
+    subprocess.run([sys.executable, "-m", "tools.studio_users", "add", "jan", "--role",
+                    "editor"], cwd=project, env=env, input="jan-haslo-2026-x\n", text=True,
+                   check=True, capture_output=True)
+    # the module's other tests failed logins from this address too: start from none
+    subprocess.run([sys.executable, "-m", "tools.studio_users", "unlock-all"], cwd=project,
+                   env=env, check=True, capture_output=True)
+    statuses = []
+    for n in range(20):
+        client = Client(url)
+        page = client.get("/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
+        statuses.append(client.post("/login", {"login_token": token, "name": f"zgadywany{n}",
+                                               "password": "x" * 12}, csrf=False,
+                                    headers={"X-Forwarded-For": f"10.0.{n}.1"}).status_code)
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]
+    assert Client(url).login("jan", "jan-haslo-2026-x").status_code == 429
+    unlocked = subprocess.run([sys.executable, "-m", "tools.studio_users", "unlock-all"],
+                              cwd=project, env=env, capture_output=True, text=True, check=True)
+    assert unlocked.stdout.startswith("forgot ")
+    assert Client(url).login("jan", "jan-haslo-2026-x").status_code == 303
