@@ -82,8 +82,13 @@ NOTICES = {
     "inbox_dismissed": "Pominięto pytanie; nie wróci do skrzynki.",
 }
 QUESTION_KEY = re.compile(r"[0-9a-f]{32}")
-#: buttons an editor may put under an answer besides other topics (title, payload)
-FIXED_BUTTONS = (("Konsultant", "/human_handoff"),)
+#: buttons an editor may put under an answer besides other topics (label, payload): the
+#: conversations that start with checks of their own; never a bare answer such as /affirm,
+#: which would answer a question the form asked
+FIXED_BUTTONS = (("Konsultant", "/human_handoff"),
+                 ("Aktywacja kodu z faktury", "/activate_code"),
+                 ("Weryfikacja Plus Kodu", "/verify_code"),
+                 ("Zmiana Plus Kodu 5 (po weryfikacji)", "/change_kod5"))
 ACTIONS_PL = {"edit": "zmiana", "add_topic": "nowy temat", "add_rule": "nowa reguła",
               "inbox_add": "przykład ze skrzynki", "inbox_dismiss": "pominięte ze skrzynki",
               "publish": "publikacja", "rollback": "wycofanie", "discard": "odrzucenie szkiców",
@@ -487,6 +492,13 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
                       running=job is not None and not job.done,
                       drafts=studio.publisher.drafts(), versions=studio.store.versions())
 
+    def start_job(request: Request, kind: str, work: Callable[[Callable[[str], None]], Any],
+                  notice: str) -> HTTPResponse:
+        if not studio.jobs.start(Job(kind, request.ctx.session.account.name), work):
+            return render(request, "error.html", status=409,
+                          message="Trwa już publikacja albo wycofanie.")
+        return redirect(f"/publish?ok={notice}")
+
     @app.post("/publish")
     async def publish(request: Request) -> HTTPResponse:
         refused = need_publisher(request)
@@ -494,12 +506,8 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
             return refused
         author = request.ctx.session.account.name
         message = form(request).get("message", "")[:500]
-        job = Job("publish", author)
-        if not studio.jobs.start(job, lambda progress: studio.publisher.publish(
-                author, message, progress)):
-            return render(request, "error.html", status=409,
-                          message="Trwa już publikacja albo wycofanie.")
-        return redirect("/publish?ok=started")
+        return start_job(request, "publish", lambda progress: studio.publisher.publish(
+            author, message, progress), "started")
 
     @app.post("/rollback/<version:int>")
     async def rollback(request: Request, version: int) -> HTTPResponse:
@@ -507,12 +515,8 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         if refused:
             return refused
         author = request.ctx.session.account.name
-        job = Job("rollback", author)
-        if not studio.jobs.start(job, lambda progress: studio.publisher.rollback(
-                author, version, progress)):
-            return render(request, "error.html", status=409,
-                          message="Trwa już publikacja albo wycofanie.")
-        return redirect("/publish?ok=rollback")
+        return start_job(request, "rollback", lambda progress: studio.publisher.rollback(
+            author, version, progress), "rollback")
 
     @app.post("/discard")
     async def discard(request: Request) -> HTTPResponse:
@@ -735,7 +739,7 @@ def topic_form(topic: Topic) -> Dict[str, Any]:
 
 def button_targets(content: Content, exclude: str = "") -> List[Tuple[str, str]]:
     """(value, label) of every target a button may have: another topic, or a fixed command."""
-    targets = [(payload, f"{title} (polecenie)") for title, payload in FIXED_BUTTONS]
+    targets = [(payload, f"{title} (rozmowa)") for title, payload in FIXED_BUTTONS]
     for topic in content.topics():
         if topic.name != exclude:
             targets.append((topic.name, f"Temat: {topic.title}"))

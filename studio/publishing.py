@@ -143,6 +143,21 @@ class Publisher:
             "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email})
         return self.head()
 
+    def _swap_or_undo(self, model: Path, committed: bool, progress: Progress,
+                      restore_files: bool = False) -> None:
+        """Swap ``model`` in; if that fails, take back the commit just made (its changes
+        kept as drafts, or with ``restore_files`` the files as they were before it)."""
+        progress("Podmieniam model w działającym asystencie…")
+        try:
+            self.swap(model.resolve())
+        except PublishError:
+            if committed:
+                self._undo_commit()
+                if restore_files:
+                    self._git("restore", "--source=HEAD", "--staged", "--worktree", "--",
+                              *CONTENT)
+            raise
+
     def _undo_commit(self) -> None:
         """Take the last commit back, keeping its changes as drafts."""
         self._git("reset", "-q", "--soft", "HEAD~1")
@@ -216,13 +231,7 @@ class Publisher:
                                            "jeszcze raz, żeby nowy model ją zawierał.")
                     committed = bool(drafts)
                     commit = self._commit(author, message) if committed else self.head()
-                progress("Podmieniam model w działającym asystencie…")
-                try:
-                    self.swap(model.resolve())
-                except PublishError:
-                    if committed:
-                        self._undo_commit()
-                    raise
+                self._swap_or_undo(model, committed, progress)
             except PublishError:
                 _remove_model(model)
                 raise
@@ -278,15 +287,7 @@ class Publisher:
                           "--", *CONTENT)
                 committed = bool(self.drafts())
                 commit = self._commit(author, message) if committed else self.head()
-            progress("Podmieniam model w działającym asystencie…")
-            try:
-                self.swap(model.resolve())
-            except PublishError:
-                if committed:
-                    self._undo_commit()
-                    self._git("restore", "--source=HEAD", "--staged", "--worktree", "--",
-                              *CONTENT)
-                raise
+            self._swap_or_undo(model, committed, progress, restore_files=True)
             version = self.store.record_version(commit, str(target.model_file), author, message)
             self.store.audit(author, "rollback", f"wersja {version_id}", message)
             progress(f"Wrócono do wersji {version_id} (jako wersja {version.id}).")

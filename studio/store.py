@@ -22,7 +22,7 @@ import os
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
@@ -45,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
+from pluskod.core.directory import utcnow
 from pluskod.core.lockout import Limit
 from pluskod.core.secrets import STUDIO_DEMO_PASSWORD, STUDIO_SECRET, derive_key
 
@@ -57,10 +58,6 @@ MAX_PASSWORD = 256
 NAME_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789._-"
 
 Base: Any = declarative_base()
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class User(Base):
