@@ -38,24 +38,26 @@ def confident(text, intent="greet"):
                        parse_data={"text": text, "intent": {"name": intent, "confidence": 0.99}})
 
 
-CONVERSATIONS = {
-    "anna": [rejected("czy plus kod działa w roamingu?"),
-             confident("dzień dobry"),
-             faq("ile kosztuje plus kod", "cost", 0.95)],
-    "bartek": [rejected("Czy Plus Kod działa w roamingu"),
-               rejected("czy plus kod dziala w romaingu?"),
-               rejected("mój numer to +48 600 100 200, czemu nie działa internet",
-                        intent="out_of_scope")],
-    "celina": [faq("a ten kod to na zawsze?", "change_code", 0.55),
-               rejected("/choose_faq{\"faq_topic\": \"cost\"}"),
-               rejected("600 100 200"),
-               rejected("48213")],
-}
+def conversations():
+    """Made when called: each event takes its time stamp when it is created."""
+    return {
+        "anna": [rejected("czy plus kod działa w roamingu?"),
+                 confident("dzień dobry"),
+                 faq("ile kosztuje plus kod", "cost", 0.95)],
+        "bartek": [rejected("Czy Plus Kod działa w roamingu"),
+                   rejected("czy plus kod dziala w romaingu?"),
+                   rejected("mój numer to +48 600 100 200, czemu nie działa internet",
+                            intent="out_of_scope")],
+        "celina": [faq("a ten kod to na zawsze?", "change_code", 0.55),
+                   rejected("/choose_faq{\"faq_topic\": \"cost\"}"),
+                   rejected("600 100 200"),
+                   rejected("48213")],
+    }
 
 
 def write(store):
     async def save_all():
-        for sender, events in CONVERSATIONS.items():
+        for sender, events in conversations().items():
             tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen")])
             for event in events:
                 tracker.update(event)
