@@ -64,7 +64,8 @@ def _load(root: Path, name: str, problems: _Problems) -> Dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"),
+                            Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         problems.add(name, "is not valid YAML (make check-content shows where)")
         return {}

@@ -9,12 +9,19 @@ The screenshots of the editors' guide (``docs/studio.md``) are taken here: into
 
 import os
 import re
+import subprocess
+import sys
 import time
 
 import pytest
 
 from tests.studio.conftest import EDITOR_PASSWORD, PUBLISHER_PASSWORD, add_user
-from tests.studio.test_publishing import live  # noqa: F401 - the shared servers and studio
+from tests.studio.test_publishing import (  # noqa: F401 - live: the shared servers and studio
+    Customers,
+    ask,
+    git,
+    live,
+)
 from tests.web.widget_driver import last_answer, open_chat, say
 
 pytestmark = pytest.mark.slow
@@ -102,14 +109,23 @@ def test_edit_inbox_publish_and_roll_back_in_the_browser(live, open_page, shots)
                                  headers={"Origin": url})
     assert forged.status == 403
 
-    # the publisher publishes
+    # the publisher publishes, while customers keep asking over REST: none of them fails
+    head = git(project, "rev-parse", "HEAD").strip()
     publisher = log_in(open_page, url, "piotr", PUBLISHER_PASSWORD)
     publisher.goto(f"{url}/publish")
     publisher.get_by_label("Opis zmiany").fill("Nowa odpowiedź o koszcie, pytanie ze skrzynki")
-    publisher.get_by_role("button", name="Opublikuj").click()
-    result = wait_for_result(publisher)
-    assert result.startswith("Opublikowano wersję"), result
+    with Customers(servers) as customers:
+        publisher.get_by_role("button", name="Opublikuj").click()
+        result = wait_for_result(publisher)
+        time.sleep(2)  # and after the swap
+    assert result == "Opublikowano wersję 2.", result
+    assert customers.failed == [] and customers.answered > 10
     shots(publisher, "5-publikacja")
+    assert publisher.locator("#topics-table", has_text="faq/cost").count() == 1
+    assert git(project, "log", "-1", "--format=%an|%s").strip() == \
+        "piotr|Nowa odpowiedź o koszcie, pytanie ze skrzynki"
+    assert git(project, "rev-parse", "HEAD~1").strip() == head
+    assert git(project, "status", "--porcelain", "--", "data", "domain.yml") == ""
 
     # customers get the new answers from the same, never restarted, assistant
     assert NEW_TEXT in customer_asks(open_page, servers, "ile kosztuje plus kod?")
@@ -124,11 +140,25 @@ def test_edit_inbox_publish_and_roll_back_in_the_browser(live, open_page, shots)
     publisher.locator("#versions tr", has=publisher.locator(
         f"form[action='/rollback/{live_id - 1}']")).get_by_role(
         "button", name="Wróć do tej wersji").click()
-    assert wait_for_result(publisher).startswith("Wrócono do wersji")
+    with Customers(servers) as customers:
+        assert wait_for_result(publisher).startswith("Wrócono do wersji")
+    assert customers.failed == []
     shots(publisher, "6-wycofanie")
     assert NEW_TEXT not in customer_asks(open_page, servers, "ile kosztuje plus kod?")
+    assert NEW_TEXT not in (project / "data/faq/cost.yml").read_text(encoding="utf-8")
     publisher.goto(f"{url}/audit")
     shots(publisher, "7-dziennik")
     assert publisher.locator("#audit", has_text="przykład ze skrzynki").count() == 1
     for page in (editor, publisher):
         assert page.problems == []
+
+    # the commands share the path: list the versions, then back to the published one
+    listed = subprocess.run([sys.executable, "-m", "tools.rollback"], cwd=project, env=env,
+                            capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^\s+3 .*piotr .*Wycofanie do wersji 1.*\(live\)$", listed, re.M), listed
+    back = subprocess.run([sys.executable, "-m", "tools.rollback", "2", "--author", "ops"],
+                          cwd=project, env=env, capture_output=True, text=True)
+    assert back.returncode == 0, back.stderr
+    assert NEW_TEXT in ask(servers, "ile kosztuje plus kod?")
+    assert git(project, "log", "-1", "--format=%an").strip() == "ops"
+    git(project, "checkout", "--", "data")
