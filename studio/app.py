@@ -61,7 +61,7 @@ from studio.content import (
 from studio.drafts import DraftAssistant, DraftError
 from studio.inbox import Inbox, InboxError
 from studio.publishing import GateFailed, Publisher, PublishError
-from studio.store import Account, LoginResult, StudioSession, StudioStore
+from studio.store import LoginResult, StudioSession, StudioStore
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +347,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
 
     @app.get("/topics/<name>")
     async def topic_page(request: Request, name: str) -> HTTPResponse:
-        topic = find_topic(studio, name)
+        topic = studio.content.topic(name)
         report = check(studio.root)
         return render(request, "topic.html", topic=topic, new=False,
                       problems=problems_of(report.errors_pl + report.warnings_pl, topic.path,
@@ -357,7 +357,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
 
     @app.post("/topics/<name>")
     async def save_topic(request: Request, name: str) -> HTTPResponse:
-        old = find_topic(studio, name)
+        old = studio.content.topic(name)
         values = form(request)
         topic = topic_from_form(values, name, studio.root)
         problems = draft_problems(studio, topic, new=False, values=values)
@@ -379,7 +379,7 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
         is_new = values.get("new") == "1"
         topic = topic_from_form(values, name, studio.root)
         if not is_new:
-            find_topic(studio, name)
+            studio.content.topic(name)
         problems = draft_problems(studio, topic, new=is_new, values=values)
         return response.json(problems)
 
@@ -392,11 +392,11 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
 
     @app.get("/intents/<intent>")
     async def intent_page(request: Request, intent: str) -> HTTPResponse:
-        return render(request, "intent.html", intent=find_intent(studio, intent), problems=[])
+        return render(request, "intent.html", intent=studio.content.intent(intent), problems=[])
 
     @app.post("/intents/<intent>")
     async def save_intent(request: Request, intent: str) -> HTTPResponse:
-        current = find_intent(studio, intent)
+        current = studio.content.intent(intent)
         examples = lines_of(form(request).get("examples", ""))
         data = load(current.path)
         for block in data.get("nlu") or []:
@@ -746,14 +746,6 @@ def button_targets(content: Content, exclude: str = "") -> List[Tuple[str, str]]
     return targets
 
 
-def find_topic(studio: Studio, name: str) -> Topic:
-    return studio.content.topic(name)
-
-
-def find_intent(studio: Studio, intent: str):
-    return studio.content.intent(intent)
-
-
 def draft_problems(studio: Studio, topic: Topic, new: bool,
                    values: Optional[Mapping[str, str]] = None) -> Dict[str, List[str]]:
     """The content check's errors and warnings about this topic's file, were the draft saved."""
@@ -795,7 +787,3 @@ def describe_change(old: Topic, new: Topic) -> str:
     if added or removed:
         parts.append(f"przykłady +{added} −{removed}")
     return ", ".join(parts) or "bez zmian"
-
-
-def account_label(account: Optional[Account]) -> str:
-    return "" if account is None else f"{account.name} ({account.role.value})"

@@ -20,7 +20,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 import yaml as safe_yaml
 from ruamel.yaml import YAML
@@ -446,12 +446,3 @@ def _steps(steps: List[Any]) -> Iterator[Step]:
                                               if isinstance(o, dict)))
         elif "checkpoint" in step:
             yield Step("stan", f"punkt {step['checkpoint']}")
-
-
-def topic_by_intent(intent: str) -> Optional[str]:
-    prefix = f"{RETRIEVAL_INTENT}/"
-    return intent[len(prefix):] if intent.startswith(prefix) else None
-
-
-def responses_by_name(content: Content) -> Dict[str, Response]:
-    return {r.name: r for r in content.responses()}
