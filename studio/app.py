@@ -353,6 +353,8 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
                       problems=problems_of(report.errors_pl + report.warnings_pl, topic.path,
                                            studio.root),
                       targets=button_targets(studio.content, exclude=name),
+                      chat=chat_of(request),
+                      chat_ready=studio.drafts is not None and studio.drafts.ready,
                       **topic_form(topic))
 
     @app.post("/topics/<name>")
@@ -574,7 +576,9 @@ def create_app(studio: Studio, name: str = "pluskod_studio") -> Sanic:
                     buttons = [(str(b.get("title", "")), str(b.get("payload", "")))
                                for b in answer.get("buttons") or [] if isinstance(b, dict)]
                     chat.lines.append(("asystent", str(answer.get("text") or ""), buttons))
-        return redirect("/chat#koniec")
+        # the test chat beside a topic's editor sends back to that topic
+        back = safe_next(form(request).get("back", ""))
+        return redirect(f"{back}#czat" if back != "/" else "/chat#koniec")
 
     @app.post("/chat/reset")
     async def chat_reset(request: Request) -> HTTPResponse:

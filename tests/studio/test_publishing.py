@@ -176,6 +176,15 @@ def test_the_test_chat_answers_from_the_drafts_while_customers_get_the_live_answ
                                                  client.get("/chat").text, re.S)]
     assert draft in said[1]
     assert "Plus Kod 5 jest poprawny" in said[-1]
+    # the same chat beside the topic's editor, which sends back to the topic
+    beside = client.post("/chat", {"message": "a czy to bezpieczne?",
+                                   "back": "/topics/security"})
+    assert beside.headers["Location"] == "/topics/security#czat"
+    page = html.unescape(client.get("/topics/security").text)
+    side = page[page.index('id="czat"'):]
+    assert "a czy to bezpieczne?" in side and draft in side
+    elsewhere = client.post("/chat", {"message": "x", "back": "//evil.example/"})
+    assert elsewhere.headers["Location"] == "/chat#koniec"
     assert draft not in ask(servers, "czy plus kod jest bezpieczny?")
     # the draft assistant writes to its own sandbox, never to the customers' stores
     assert (project / "var/draft/tracker.db").exists()
